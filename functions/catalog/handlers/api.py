@@ -1,0 +1,51 @@
+"""Catalog HTTP routes: thin, the rules are in catalog.logic."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
+
+from catalog.dal import products as table
+from catalog.logic import products as rules
+from catalog.models.product import PriceIn, Product, ProductIn, Sku
+from kernel.api import create_app, lambda_handler
+from kernel.auth import CHANNEL, OPERATOR, current_caller
+from kernel.errors import Conflict, NotFound
+from kernel.settings import settings
+from kernel.types import ChannelId, Identifier, SkuCode
+
+app = create_app()
+TAGS = ["catalog"]
+
+
+def _known_channels() -> set[str]:
+    return {channel.id for channel in settings().channels.values()}
+
+
+@app.post("/v1/products", tags=TAGS, summary="Create a product with its SKUs and channel prices", status_code=201, **OPERATOR)
+def create_product(body: ProductIn) -> Product:
+    product = rules.new_product(body, _known_channels())
+    try:
+        table.create_product(product)
+    except Conflict:
+        if not rules.is_same_product(table.get_product(product.product_id), product):
+            raise
+    return product
+
+
+@app.get("/v1/products/<product_id>", tags=TAGS, summary="A product with the calling channel's prices", **CHANNEL)
+def get_product(product_id: Annotated[Identifier, Path()]) -> Product:
+    product = table.get_product(product_id)
+    if product is None:
+        raise NotFound(f"unknown product {product_id}", field="product_id")
+    return rules.for_channel(product, current_caller(app).channel.id)
+
+
+@app.put("/v1/skus/<sku>/prices/<channel_id>", tags=TAGS, summary="Set a SKU's price for a channel and currency", **OPERATOR)
+def set_price(sku: Annotated[SkuCode, Path()], channel_id: Annotated[ChannelId, Path()], body: PriceIn) -> Sku:
+    rules.check_channel(channel_id, _known_channels(), field="channel_id")
+    return table.set_price(sku, channel_id, body.currency, body.amount)
+
+
+handler = lambda_handler(app)

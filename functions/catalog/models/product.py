@@ -1,0 +1,49 @@
+"""Products, SKUs and channel prices: the API's bodies and the stored records."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kernel.types import ChannelId, Currency, Identifier, MinorUnits, SkuCode
+
+
+class Price(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    channel: ChannelId
+    currency: Currency
+    amount: MinorUnits
+
+
+class SkuIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sku: SkuCode
+    name: str = Field("", max_length=200)
+    attributes: dict[str, str] = Field(default_factory=dict, max_length=30)
+    prices: list[Price] = Field(default_factory=list, max_length=50)
+
+
+class ProductIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    product_id: Identifier
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field("", max_length=5000)
+    # One create is one DynamoDB transaction (at most 100 items): the product and each SKU.
+    skus: list[SkuIn] = Field(min_length=1, max_length=90)
+
+
+class PriceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    currency: Currency
+    amount: MinorUnits
+
+
+class Sku(SkuIn):
+    product_id: Identifier
+
+
+class Product(ProductIn):
+    skus: list[Sku]  # type: ignore[assignment]

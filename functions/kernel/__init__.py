@@ -1,0 +1,1 @@
+"""Omni's shared kernel: what every domain needs and none should write twice."""

@@ -1,0 +1,62 @@
+"""The REST resolver every domain API uses: validation, problem+json errors, observability."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.logging import correlation_paths
+
+from kernel.auth import SECURITY_SCHEMES
+from kernel.context import set_correlation_id
+from kernel.errors import DomainError, problem, problem_from
+from kernel.observability import logger, metrics, tracer
+
+
+def _field_errors(error: RequestValidationError) -> list[dict]:
+    fields = []
+    for item in error.errors():
+        location, *path = item.get("loc", ()) or ("body",)
+        fields.append(
+            {
+                "in": location,
+                "field": ".".join(str(part) for part in path) or location,
+                "type": item.get("type", "invalid"),
+                "message": item.get("msg", "invalid value"),
+            }
+        )
+    return fields
+
+
+def create_app() -> APIGatewayRestResolver:
+    app = APIGatewayRestResolver(enable_validation=True)
+    app.configure_openapi(title="Omni API", version="1.0.0", security_schemes=SECURITY_SCHEMES)
+
+    @app.exception_handler(DomainError)
+    def _domain_error(error: DomainError):
+        return problem_from(error)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(error: RequestValidationError):
+        fields = _field_errors(error)
+        names = ", ".join(sorted({field["field"] for field in fields}))
+        return problem(422, "invalid_request", "Invalid request", f"invalid fields: {names}", errors=fields)
+
+    @app.not_found
+    def _not_found(_: NotFoundError):
+        return problem(404, "route_not_found", "Not found", "no such route")
+
+    return app
+
+
+def lambda_handler(app: APIGatewayRestResolver):
+    """Wrap a resolver into a Lambda handler with logging, tracing, metrics and the correlation id."""
+
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+    @tracer.capture_lambda_handler
+    @metrics.log_metrics
+    def handler(event, context):
+        set_correlation_id(logger.get_correlation_id())
+        return app.resolve(event, context)
+
+    return handler

@@ -1,0 +1,72 @@
+"""Who is calling: read from the credential API Gateway verified, never from the request body.
+
+Each route declares its audience with one of OPERATOR, CHANNEL or SHOPPER, spread into the route
+decorator. The same name sets the OpenAPI `security` (from which the CDK app builds the API Gateway
+method's authorization) and a middleware that checks the credential again in the handler, so a route
+can never be exposed by mistake with weaker checks than it declares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, HTTPBearer
+
+from kernel.errors import Forbidden, Unauthorized
+from kernel.settings import Channel, settings
+
+SECURITY_SCHEMES = {
+    "channelKey": APIKey(name="x-api-key", in_=APIKeyIn.header, description="API key of the calling channel"),
+    "shopperToken": HTTPBearer(bearerFormat="JWT", description="Cognito ID token of the signed-in shopper"),
+    "operatorIam": APIKey(name="Authorization", in_=APIKeyIn.header, description="AWS SigV4 (IAM) signature"),
+}
+
+
+@dataclass(frozen=True)
+class Caller:
+    channel: Channel | None = None
+    customer_id: str | None = None
+    operator: str | None = None
+
+
+def caller_of(event) -> Caller:
+    context = event.request_context
+    identity = context.identity
+    channel = settings().channels.get(identity.api_key_id or "")
+    claims = (context.authorizer.claims if context.authorizer else None) or {}
+    return Caller(channel=channel, customer_id=claims.get("sub"), operator=identity.user_arn)
+
+
+def _middleware(check):
+    def middleware(app, next_middleware):
+        caller = caller_of(app.current_event)
+        check(caller)
+        app.append_context(caller=caller)
+        return next_middleware(app)
+
+    return middleware
+
+
+def _operator(caller: Caller) -> None:
+    if not caller.operator:
+        raise Forbidden("this route needs operator (IAM) credentials")
+
+
+def _channel(caller: Caller) -> None:
+    if caller.channel is None:
+        raise Forbidden("this route needs a channel API key")
+
+
+def _shopper(caller: Caller) -> None:
+    _channel(caller)
+    if not caller.customer_id:
+        raise Unauthorized("this route needs a shopper token")
+
+
+OPERATOR = {"security": [{"operatorIam": []}], "middlewares": [_middleware(_operator)]}
+CHANNEL = {"security": [{"channelKey": []}], "middlewares": [_middleware(_channel)]}
+SHOPPER = {"security": [{"channelKey": [], "shopperToken": []}], "middlewares": [_middleware(_shopper)]}
+
+
+def current_caller(app) -> Caller:
+    return app.context["caller"]

@@ -1,0 +1,55 @@
+"""Domain errors and their RFC 9457 problem+json form. Logic raises these; the API layer renders them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class DomainError(Exception):
+    status = 400
+    code = "bad_request"
+    title = "Bad request"
+
+    def __init__(self, detail: str, **extra: Any):
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+
+class NotFound(DomainError):
+    status, code, title = 404, "not_found", "Not found"
+
+
+class Conflict(DomainError):
+    status, code, title = 409, "conflict", "Conflict"
+
+
+class InsufficientStock(Conflict):
+    code, title = "insufficient_stock", "Insufficient stock"
+
+
+class Unprocessable(DomainError):
+    status, code, title = 422, "invalid_request", "Invalid request"
+
+
+class Unauthorized(DomainError):
+    status, code, title = 401, "unauthorized", "Unauthorized"
+
+
+class Forbidden(DomainError):
+    status, code, title = 403, "forbidden", "Forbidden"
+
+
+def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> Response:
+    body = {"type": f"https://omni.dev/problems/{code}", "title": title, "status": status, "detail": detail, "code": code}
+    body.update(extra)
+    return Response(status_code=status, content_type=PROBLEM_JSON, body=json.dumps(body, default=str))
+
+
+def problem_from(error: DomainError) -> Response:
+    return problem(error.status, error.code, error.title, error.detail, **error.extra)

@@ -1,0 +1,136 @@
+"""The transactional outbox: a domain table's stream, turned into domain events on the bus.
+
+A domain writes only its table; this publisher maps each stream record (old and new image) to zero
+or more events with the domain's pure `mapper`, and puts them on EventBridge in chunks of 10. A record
+whose mapping raises, or any of whose entries PutEvents reports as failed, is reported as a batch item
+failure, so Lambda retries the stream from that record: nothing is dropped silently. Event ids are
+derived from the stream record, so a retried record republishes the same ids and consumers dedupe.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord, DynamoDBStreamEvent
+
+from kernel.aws import client
+from kernel.envelope import DomainEvent, Envelope
+from kernel.observability import logger, metrics, tracer
+from kernel.settings import settings
+
+_NAMESPACE = uuid.UUID("6f0d8c1e-2b54-4c0a-9a57-0d6e0e4c1a11")
+PUT_EVENTS_CHUNK = 10
+
+
+@dataclass(frozen=True)
+class Change:
+    """One item change, as the domain's mapper sees it. Numbers are ints where they are whole."""
+
+    name: str  # INSERT | MODIFY | REMOVE
+    old: dict[str, Any] | None
+    new: dict[str, Any] | None
+
+
+Mapper = Callable[[Change], Iterable[DomainEvent]]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, set):
+        return sorted(_plain(item) for item in value)
+    return value
+
+
+def change_of(record: DynamoDBRecord) -> Change:
+    stream = record.dynamodb
+    old = _plain(stream.old_image) if stream and stream.old_image else None
+    new = _plain(stream.new_image) if stream and stream.new_image else None
+    return Change(name=record.event_name.name if record.event_name else "MODIFY", old=old, new=new)
+
+
+class StreamOutbox:
+    def __init__(self, source: str, mapper: Mapper):
+        self.source = source
+        self.mapper = mapper
+
+    def entries_for(self, record: DynamoDBRecord) -> list[dict]:
+        change = change_of(record)
+        item = change.new or change.old or {}
+        approx = record.dynamodb.approximate_creation_date_time if record.dynamodb else None
+        time = datetime.fromtimestamp(approx, timezone.utc) if approx else datetime.now(timezone.utc)
+        entries = []
+        for index, event in enumerate(self.mapper(change)):
+            envelope = Envelope.wrap(
+                event,
+                id=str(uuid.uuid5(_NAMESPACE, f"{record.event_id}/{index}/{event.TYPE}")),
+                source=self.source,
+                time=time,
+                correlation_id=item.get("correlation_id"),
+            )
+            entries.append(
+                {
+                    "Source": self.source,
+                    "DetailType": event.TYPE,
+                    "Detail": envelope.model_dump_json(),
+                    "EventBusName": settings().event_bus_name,
+                }
+            )
+        return entries
+
+    def publish(self, event: dict) -> dict:
+        records = list(DynamoDBStreamEvent(event).records)
+        pending: list[tuple[int, dict]] = []
+        first_failed: int | None = None
+        for position, record in enumerate(records):
+            try:
+                pending.extend((position, entry) for entry in self.entries_for(record))
+            except Exception:
+                logger.exception("could not map stream record", extra={"event_id": record.event_id})
+                first_failed = position
+                break  # later records wait: Lambda resends from the first failed one, in order
+        for start in range(0, len(pending), PUT_EVENTS_CHUNK):
+            chunk = pending[start : start + PUT_EVENTS_CHUNK]
+            if first_failed is not None and chunk[0][0] >= first_failed:
+                break
+            failed = self._put(chunk)
+            if failed is not None:
+                first_failed = failed if first_failed is None else min(first_failed, failed)
+        published = sum(1 for position, _ in pending if first_failed is None or position < first_failed)
+        metrics.add_metric(name="EventsPublished", unit="Count", value=published)
+        if first_failed is None:
+            return {"batchItemFailures": []}
+        return {"batchItemFailures": [{"itemIdentifier": records[first_failed].dynamodb.sequence_number}]}
+
+    def _put(self, chunk: list[tuple[int, dict]]) -> int | None:
+        """Put one chunk; the position of its first record with a failed entry, if any."""
+        try:
+            response = client("events").put_events(Entries=[entry for _, entry in chunk])
+        except Exception:
+            logger.exception("PutEvents failed")
+            return chunk[0][0]
+        failed = [position for (position, _), result in zip(chunk, response["Entries"]) if result.get("ErrorCode")]
+        if failed:
+            logger.error("PutEvents rejected entries", extra={"failed": response.get("FailedEntryCount"), "entries": json.dumps(response["Entries"])})
+        return min(failed) if failed else None
+
+    def handler(self):
+        """The Lambda handler of the domain's outbox function."""
+
+        @logger.inject_lambda_context
+        @tracer.capture_lambda_handler
+        @metrics.log_metrics
+        def handler(event, context):
+            return self.publish(event)
+
+        return handler
