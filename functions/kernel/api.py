@@ -42,6 +42,11 @@ def create_app() -> APIGatewayRestResolver:
         names = ", ".join(sorted({field["field"] for field in fields}))
         return problem(422, "invalid_request", "Invalid request", f"invalid fields: {names}", errors=fields)
 
+    @app.exception_handler(Exception)
+    def _unexpected(error: Exception):
+        logger.exception("unhandled error")
+        return problem(500, "internal_error", "Internal error", "something went wrong on our side; nothing was changed twice")
+
     @app.not_found
     def _not_found(_: NotFoundError):
         return problem(404, "route_not_found", "Not found", "no such route")

@@ -15,9 +15,10 @@ class DomainError(Exception):
     code = "bad_request"
     title = "Bad request"
 
-    def __init__(self, detail: str, **extra: Any):
+    def __init__(self, detail: str, *, code: str | None = None, **extra: Any):
         super().__init__(detail)
         self.detail = detail
+        self.code = code or type(self).code
         self.extra = extra
 
 

@@ -1,0 +1,64 @@
+"""Locations and which channels they serve."""
+
+from __future__ import annotations
+
+from botocore.exceptions import ClientError
+
+from inventory.dal import keys, table
+from inventory.models.location import Location, LocationIn
+from kernel.aws import dynamodb
+from kernel.context import correlation_id
+from kernel.errors import NotFound
+from kernel.settings import settings
+
+
+def location_from(item: dict) -> Location:
+    return Location.model_validate({key: value for key, value in item.items() if key in Location.model_fields})
+
+
+def save(location_id: str, body: LocationIn) -> Location:
+    fields = body.model_dump(mode="json")
+    names = {f"#{name}": name for name in fields}
+    values = {f":{name}": value for name, value in fields.items()} | {":one": 1, ":id": location_id, ":type": "location", ":cid": correlation_id()}
+    assignments = ", ".join(f"#{name} = :{name}" for name in fields)
+    item = dynamodb().update_item(
+        TableName=settings().table_name,
+        Key=keys.location(location_id),
+        UpdateExpression=f"SET {assignments}, location_id = :id, #t = :type, correlation_id = :cid ADD seq :one",
+        ExpressionAttributeNames=names | {"#t": "type"},
+        ExpressionAttributeValues=values,
+        ReturnValues="ALL_NEW",
+    )["Attributes"]
+    return location_from(table.plain(item))
+
+
+def get(location_id: str) -> Location | None:
+    item = table.get(keys.location(location_id))
+    return location_from(item) if item else None
+
+
+def all_locations() -> list[Location]:
+    return [location_from(item) for item in table.query("LOCATION")]
+
+
+def exists(location_id: str) -> dict:
+    """A transaction guard: the location is known."""
+    return table.check(keys.location(location_id))
+
+
+def set_channel(location_id: str, channel: str, serves: bool) -> Location:
+    membership = "ADD channels :channel, seq :one" if serves else "DELETE channels :channel ADD seq :one"
+    try:
+        item = dynamodb().update_item(
+            TableName=settings().table_name,
+            Key=keys.location(location_id),
+            UpdateExpression=f"SET correlation_id = :cid {membership}",
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeValues={":channel": {channel}, ":one": 1, ":cid": correlation_id()},
+            ReturnValues="ALL_NEW",
+        )["Attributes"]
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            raise NotFound(f"unknown location {location_id}", field="location_id") from error
+        raise
+    return location_from(table.plain(item))

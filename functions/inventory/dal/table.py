@@ -1,0 +1,141 @@
+"""The inventory table's primitives: transactions that report why they failed, and batched reads."""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer
+from botocore.exceptions import ClientError
+
+from kernel.aws import dynamodb
+from kernel.settings import settings
+
+MAX_TRANSACTION_ITEMS = 100
+_CONFLICT_RETRIES = 8
+_deserialize = TypeDeserializer().deserialize
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str | None  # ConditionalCheckFailed, TransactionConflict, None (this item was fine)
+    item: dict | None  # the item as it was, when its condition failed
+
+
+class Rejected(Exception):
+    """A transaction was refused by a condition: `reasons` line up with the operations."""
+
+    def __init__(self, reasons: list[Reason]):
+        super().__init__([reason.code for reason in reasons])
+        self.reasons = reasons
+
+    def failed(self) -> list[int]:
+        return [i for i, reason in enumerate(self.reasons) if reason.code == "ConditionalCheckFailed"]
+
+
+def plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value)
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if isinstance(value, set):
+        return sorted(plain(item) for item in value)
+    return value
+
+
+def transact(operations: list[dict]) -> None:
+    """One atomic write. Conflicts with concurrent transactions are retried here; a failed condition
+    raises Rejected with the old item of each failed operation, for the logic to decide."""
+    if not operations:
+        return
+    if len(operations) > MAX_TRANSACTION_ITEMS:
+        raise ValueError(f"a transaction takes at most {MAX_TRANSACTION_ITEMS} items")
+    for attempt in range(_CONFLICT_RETRIES):
+        try:
+            dynamodb().transact_write_items(TransactItems=operations)
+            return
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            reasons = [
+                Reason(code=None if r.get("Code") in (None, "None") else r["Code"], item=_typed(r.get("Item")))
+                for r in error.response.get("CancellationReasons", [])
+            ]
+            if any(reason.code == "ConditionalCheckFailed" for reason in reasons) or attempt == _CONFLICT_RETRIES - 1:
+                raise Rejected(reasons) from error
+            time.sleep(random.uniform(0, 0.01 * 2**attempt))  # a conflict: back off and try again
+
+
+def _typed(item: dict | None) -> dict | None:
+    """Error responses are not run through boto3's resource transformation: items come typed."""
+    return {name: plain(_deserialize(value)) for name, value in item.items()} if item else None
+
+
+def _with_table(operation: dict, kind: str) -> dict:
+    body = {"TableName": settings().table_name, "ReturnValuesOnConditionCheckFailure": "ALL_OLD", **operation}
+    return {kind: {key: value for key, value in body.items() if value not in (None, {}, "")}}
+
+
+def put(item: dict, condition: str | None = None, values: dict | None = None, names: dict | None = None) -> dict:
+    return _with_table({"Item": item, "ConditionExpression": condition, "ExpressionAttributeValues": values, "ExpressionAttributeNames": names}, "Put")
+
+
+def update(key: dict, expression: str, condition: str | None = None, values: dict | None = None, names: dict | None = None) -> dict:
+    return _with_table(
+        {"Key": key, "UpdateExpression": expression, "ConditionExpression": condition, "ExpressionAttributeValues": values, "ExpressionAttributeNames": names},
+        "Update",
+    )
+
+
+def check(key: dict, condition: str = "attribute_exists(pk)", values: dict | None = None) -> dict:
+    return _with_table({"Key": key, "ConditionExpression": condition, "ExpressionAttributeValues": values}, "ConditionCheck")
+
+
+def get(key: dict) -> dict | None:
+    item = dynamodb().get_item(TableName=settings().table_name, Key=key, ConsistentRead=True).get("Item")
+    return plain(item) if item else None
+
+
+def batch_get(keys: list[dict]) -> list[dict]:
+    """Consistent reads of many items: one call per 100 keys (plus retries of unprocessed keys)."""
+    table = settings().table_name
+    found: list[dict] = []
+    unique = list({(key["pk"], key["sk"]): key for key in keys}.values())
+    for start in range(0, len(unique), 100):
+        request: dict | None = {table: {"Keys": unique[start : start + 100], "ConsistentRead": True}}
+        while request:
+            response = dynamodb().batch_get_item(RequestItems=request)
+            found.extend(plain(item) for item in response["Responses"].get(table, []))
+            request = response.get("UnprocessedKeys") or None
+    return found
+
+
+def query(pk: str, sk_prefix: str | None = None, index: str | None = None, sk_upto: str | None = None) -> list[dict]:
+    """All items of one partition (optionally with a sort key prefix or upper bound), every page."""
+    pk_name, sk_name = ("pk", "sk") if index is None else (f"{index}pk", f"{index}sk")
+    expression = "#pk = :pk"
+    values: dict = {":pk": pk}
+    if sk_prefix is not None:
+        expression += " AND begins_with(#sk, :sk)"
+        values[":sk"] = sk_prefix
+    elif sk_upto is not None:
+        expression += " AND #sk <= :sk"
+        values[":sk"] = sk_upto
+    names = {"#pk": pk_name} | ({"#sk": sk_name} if ":sk" in values else {})
+    arguments = {"TableName": settings().table_name, "KeyConditionExpression": expression, "ExpressionAttributeValues": values, "ExpressionAttributeNames": names}
+    if index is None:
+        arguments["ConsistentRead"] = True
+    else:
+        arguments["IndexName"] = index
+    items: list[dict] = []
+    while True:
+        response = dynamodb().query(**arguments)
+        items.extend(plain(item) for item in response.get("Items", []))
+        if "LastEvaluatedKey" not in response:
+            return items
+        arguments["ExclusiveStartKey"] = response["LastEvaluatedKey"]

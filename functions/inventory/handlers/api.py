@@ -1,0 +1,125 @@
+"""Inventory HTTP routes: thin, the rules are in inventory.logic."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+
+from inventory.logic import adjustments, holds, levels, locations, planning
+from inventory.models.availability import Availability
+from inventory.models.holds import HoldLineSelector, Holds, ReserveIn
+from inventory.models.location import Location, LocationIn
+from inventory.models.stock import Adjustment, AdjustmentIn, BufferIn, IncomingIn, SafetyStockIn, SaleIn, ShardingIn, StockLevel, TransferIn
+from kernel.api import create_app, lambda_handler
+from kernel.auth import CHANNEL, OPERATOR, current_caller
+from kernel.settings import settings
+from kernel.types import ChannelId, Identifier, SkuCode
+
+app = create_app()
+TAGS = ["inventory"]
+LocationId = Annotated[Identifier, Path()]
+Sku = Annotated[SkuCode, Path()]
+
+
+def _known_channels() -> set[str]:
+    return {channel.id for channel in settings().channels.values()}
+
+
+# Locations and channels (operators)
+
+
+@app.put("/v1/locations/<location_id>", tags=TAGS, summary="Create or update a location", **OPERATOR)
+def put_location(location_id: LocationId, body: LocationIn) -> Location:
+    return locations.save(location_id, body)
+
+
+@app.get("/v1/locations/<location_id>", tags=TAGS, summary="A location", **OPERATOR)
+def get_location(location_id: LocationId) -> Location:
+    return locations.get(location_id)
+
+
+@app.put("/v1/channels/<channel_id>/locations/<location_id>", tags=TAGS, summary="Let a location serve a channel", **OPERATOR)
+def assign_location(channel_id: Annotated[ChannelId, Path()], location_id: LocationId) -> Location:
+    return locations.serve(location_id, channel_id, True, _known_channels())
+
+
+@app.delete("/v1/channels/<channel_id>/locations/<location_id>", tags=TAGS, summary="Stop a location serving a channel", **OPERATOR)
+def unassign_location(channel_id: Annotated[ChannelId, Path()], location_id: LocationId) -> Location:
+    return locations.serve(location_id, channel_id, False, _known_channels())
+
+
+# Stock policy (operators)
+
+
+@app.put("/v1/stock/<sku>/locations/<location_id>/safety-stock", tags=TAGS, summary="Set safety stock", **OPERATOR)
+def put_safety_stock(sku: Sku, location_id: LocationId, body: SafetyStockIn) -> list[StockLevel]:
+    planning.set_safety_stock(sku, location_id, body.quantity)
+    return levels.stock_levels(sku, location_id)
+
+
+@app.put("/v1/stock/<sku>/locations/<location_id>/incoming", tags=TAGS, summary="Set the next expected receipt", **OPERATOR)
+def put_incoming(sku: Sku, location_id: LocationId, body: IncomingIn) -> list[StockLevel]:
+    planning.set_incoming(sku, location_id, body.quantity, body.expected_date.isoformat() if body.expected_date else None)
+    return levels.stock_levels(sku, location_id)
+
+
+@app.put("/v1/skus/<sku>/buffers/<channel_id>", tags=TAGS, summary="Set a channel buffer for a SKU", **OPERATOR)
+def put_buffer(sku: Sku, channel_id: Annotated[ChannelId, Path()], body: BufferIn) -> BufferIn:
+    locations.check_channel(channel_id, _known_channels())
+    planning.set_buffer(sku, channel_id, body.quantity)
+    return body
+
+
+@app.put("/v1/skus/<sku>/sharding", tags=TAGS, summary="Split a hot SKU's stock rows into shards", **OPERATOR)
+def put_sharding(sku: Sku, body: ShardingIn) -> list[StockLevel]:
+    planning.set_shards(sku, body.shards)
+    return levels.stock_levels(sku)
+
+
+@app.get("/v1/stock/<sku>", tags=TAGS, summary="Stock of a SKU per location", **OPERATOR)
+def get_stock(sku: Sku, location_id: Annotated[Identifier | None, Query()] = None) -> list[StockLevel]:
+    return levels.stock_levels(sku, location_id)
+
+
+# Stock changes (operators; sales from store and marketplace channels)
+
+
+@app.post("/v1/adjustments", tags=TAGS, summary="Receipt, damage, restore, write-off or cycle count", status_code=201, **OPERATOR)
+def post_adjustment(body: AdjustmentIn) -> Adjustment:
+    return adjustments.adjust(body)
+
+
+@app.post("/v1/transfers", tags=TAGS, summary="Move stock between two locations", status_code=201, **OPERATOR)
+def post_transfer(body: TransferIn) -> Adjustment:
+    return adjustments.transfer(body)
+
+
+@app.post("/v1/sales", tags=TAGS, summary="Record a sale that already happened (POS, marketplace)", status_code=201, **CHANNEL)
+def post_sale(body: SaleIn) -> list[Adjustment]:
+    return adjustments.record_sale(current_caller(app).channel, body)
+
+
+# Availability and holds (channels)
+
+
+@app.get("/v1/availability", tags=TAGS, summary="Available to promise for the calling channel", **CHANNEL)
+def get_availability(
+    sku: Annotated[list[SkuCode], Query(min_length=1, max_length=100)],
+    location_id: Annotated[Identifier | None, Query()] = None,
+    per_location: Annotated[bool, Query()] = False,
+) -> Availability:
+    return levels.availability(current_caller(app).channel.id, sku, location_id, per_location)
+
+
+@app.post("/v1/holds", tags=TAGS, summary="Reserve stock for a cart or order: all lines or none", status_code=201, **CHANNEL)
+def post_holds(body: ReserveIn) -> Holds:
+    return holds.reserve(current_caller(app).channel, body)
+
+
+@app.post("/v1/holds/<reference>/<action>", tags=TAGS, summary="Confirm, commit or release holds", **CHANNEL)
+def move_holds(reference: Annotated[Identifier, Path()], action: Annotated[str, Path(pattern="^(confirm|commit|release)$")], body: HoldLineSelector) -> Holds:
+    return holds.transition(current_caller(app).channel, reference, action, body.lines)
+
+
+handler = lambda_handler(app)

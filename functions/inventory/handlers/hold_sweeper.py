@@ -1,0 +1,13 @@
+"""Every minute: soft holds past their deadline give their units back."""
+
+from inventory.logic.holds import expire_due
+from kernel.observability import logger, metrics, tracer
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event, context):
+    expired = expire_due()
+    metrics.add_metric(name="HoldsExpired", unit="Count", value=expired)
+    return {"expired": expired}

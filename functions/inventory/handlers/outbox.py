@@ -1,0 +1,6 @@
+"""Inventory table stream → inventory events on the bus."""
+
+from inventory.logic.events import events_from_change
+from kernel.outbox import StreamOutbox
+
+handler = StreamOutbox(source="omni.inventory", mapper=events_from_change).handler()

@@ -1,0 +1,72 @@
+"""Holds: reserved units, each its own row in the ledger."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
+
+from kernel.types import Identifier, Quantity, SkuCode
+
+
+class HoldState(str, Enum):
+    soft = "soft"  # a cart hold with an expiry
+    hard = "hard"  # an order hold: no expiry
+    committed = "committed"  # picked or shipped: left on hand
+    released = "released"
+    expired = "expired"
+
+
+ACTIVE = {HoldState.soft, HoldState.hard}
+
+
+class HoldLineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    line: Identifier
+    sku: SkuCode
+    location_id: Identifier
+    quantity: Quantity
+
+
+class ReserveIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reference: Identifier = Field(description="cart or order id")
+    lines: list[HoldLineIn] = Field(min_length=1, max_length=40)
+    hold: HoldState = Field(HoldState.soft, description="soft (cart, expires) or hard (order)")
+    ttl_seconds: StrictInt = Field(900, ge=60, le=86_400, description="soft holds: seconds until they expire")
+
+    @model_validator(mode="after")
+    def _one_row_per_line_and_location(self):
+        if self.hold not in ACTIVE:
+            raise ValueError("hold must be soft or hard")
+        keys = [(line.line, line.location_id) for line in self.lines]
+        if len(keys) != len(set(keys)):
+            raise ValueError("each (line, location_id) may appear once")
+        return self
+
+
+class Hold(BaseModel):
+    reference: str
+    line: str
+    sku: str
+    location_id: str
+    quantity: int
+    shards: dict[str, StrictInt]  # shard -> units held there
+    state: HoldState
+    channel: str
+    created_at: str
+    updated_at: str
+    expires_at: str | None = None
+
+
+class HoldLineSelector(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lines: list[Identifier] | None = Field(None, description="only these lines; all when absent")
+
+
+class Holds(BaseModel):
+    reference: str
+    holds: list[Hold]

@@ -1,0 +1,55 @@
+"""Locations (stores, warehouses, dark stores) and the channels they serve."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from kernel.types import ChannelId, Identifier
+
+
+class LocationKind(str, Enum):
+    store = "store"
+    warehouse = "warehouse"
+    dark_store = "dark_store"
+
+
+class Capability(str, Enum):
+    ship = "ship"
+    pickup = "pickup"
+    ship_from_store = "ship_from_store"
+
+
+class Address(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lines: list[str] = Field(min_length=1, max_length=4)
+    city: str = Field(min_length=1, max_length=100)
+    postal_code: str = Field("", max_length=20)
+    country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")
+
+
+class Coordinates(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class LocationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    kind: LocationKind
+    address: Address
+    coordinates: Coordinates | None = None
+    capabilities: list[Capability] = Field(default_factory=list)
+    daily_capacity: StrictInt = Field(0, ge=0, le=1_000_000, description="orders it can fulfil per day")
+    open: bool = True
+
+
+class Location(LocationIn):
+    location_id: Identifier
+    channels: list[ChannelId] = Field(default_factory=list)
+    seq: int = 0

@@ -1,0 +1,136 @@
+"""Stock figures and the requests that change them."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from kernel.types import ChannelId, Count, Identifier, Quantity, SkuCode
+
+
+class StockShard(BaseModel):
+    """One stored stock row: a (SKU, location) has one, or N when the SKU is hot and sharded.
+    `available` = on_hand - held - unavailable - safety, maintained by every write so that a
+    DynamoDB condition can check it."""
+
+    sku: str
+    location_id: str
+    shard: int = 0
+    on_hand: int = 0
+    held: int = 0
+    unavailable: int = 0
+    safety: int = 0
+    available: int = 0
+    seq: int = 0
+    count_version: int | None = None
+    incoming_quantity: int = 0
+    incoming_date: date | None = None
+
+
+class StockLevel(BaseModel):
+    """A (SKU, location) as operators see it, all shards summed."""
+
+    sku: str
+    location_id: str
+    on_hand: int
+    held: int
+    unavailable: int
+    safety_stock: int
+    available_to_promise: int
+    incoming_quantity: int
+    incoming_date: date | None
+    shards: int
+
+
+class AdjustmentKind(str, Enum):
+    receipt = "receipt"  # units arrived: on hand up
+    damage = "damage"  # units found damaged or put in quality control: unavailable up
+    restore = "restore"  # units back from quality control: unavailable down
+    write_off = "write_off"  # damaged units thrown away: on hand and unavailable down
+    count = "count"  # a cycle count: on hand set to the counted figure
+
+
+class AdjustmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    source_event_id: Identifier = Field(description="the sender's id of this change: a repeat is applied once")
+    sku: SkuCode
+    location_id: Identifier
+    kind: AdjustmentKind
+    quantity: Count = Field(description="units; for a count, the counted figure (0 allowed)")
+    count_version: StrictInt | None = Field(None, ge=1, description="counts only: a count older than the last one applied is refused")
+    reason: str = Field("", max_length=200)
+
+
+class TransferIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    source_event_id: Identifier
+    sku: SkuCode
+    from_location_id: Identifier
+    to_location_id: Identifier
+    quantity: Quantity
+
+
+class SaleLineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sku: SkuCode
+    location_id: Identifier
+    quantity: Quantity
+
+
+class SaleIn(BaseModel):
+    """A sale that already happened in a store or on a marketplace: it is recorded even when short."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source_event_id: Identifier
+    lines: list[SaleLineIn] = Field(min_length=1, max_length=25)
+
+
+class Adjustment(BaseModel):
+    """The ledger entry of an applied adjustment, transfer or sale (its idempotency record too)."""
+
+    source_event_id: str
+    kind: str
+    sku: str
+    location_id: str
+    quantity: int
+    shortfall: int = 0
+    to_location_id: str | None = None
+    channel: str | None = None
+    applied_at: str
+
+
+class SafetyStockIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    quantity: Count
+
+
+class IncomingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    quantity: Count
+    expected_date: date | None = None
+
+
+class BufferIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    quantity: Count
+
+
+class Buffer(BaseModel):
+    sku: str
+    channel: ChannelId
+    quantity: int
+
+
+class ShardingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    shards: StrictInt = Field(ge=1, le=20)
