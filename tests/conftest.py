@@ -16,3 +16,35 @@ os.environ.update(
         "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
     }
 )
+
+import itertools  # noqa: E402
+
+import pytest  # noqa: E402
+
+_names = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def cdk_out(tmp_path_factory):
+    """The CDK app synthesized once per test session (OMNI_CDK_OUT reuses a synthesized folder)."""
+    from support.templates import synthesize
+
+    if os.environ.get("OMNI_CDK_OUT"):
+        from pathlib import Path
+
+        return Path(os.environ["OMNI_CDK_OUT"])
+    return synthesize(tmp_path_factory.mktemp("cdk.out"))
+
+
+@pytest.fixture(scope="session")
+def dynamodb_local():
+    """One DynamoDB Local (AWS's engine: real conditions, transactions, streams) per session."""
+    from omni_local.services import start_dynamodb_local
+
+    with start_dynamodb_local() as server:
+        yield server
+
+
+@pytest.fixture
+def fresh_table_name():
+    return f"table-{next(_names)}"

@@ -64,9 +64,11 @@ class StockChange:
         if self.min_unavailable is not None:
             values[":need_unavailable"] = self.min_unavailable
             guards.append("#unavailable >= :need_unavailable")
-        if self.expect_seq is not None:
+        if self.expect_seq == 0:
+            guards.append("attribute_not_exists(#seq)")
+        elif self.expect_seq is not None:
             values[":seq"] = self.expect_seq
-            guards.append("attribute_not_exists(#seq)" if self.expect_seq == 0 else "#seq = :seq")
+            guards.append("#seq = :seq")
         if self.count_version is not None:
             values[":count_version"] = self.count_version
             assignments.append("#count_version = :count_version")

@@ -28,7 +28,7 @@ def crossings(previous: int, current: int, low: int = LOW_STOCK_THRESHOLD) -> li
         found.append(Crossing.out_of_stock)
     if previous <= 0 and current > 0:
         found.append(Crossing.back_in_stock)
-    if current > 0 and current <= low < previous:
+    if 0 < current <= low and not 0 < previous <= low:  # entered the low band, from above or from zero
         found.append(Crossing.low_stock)
     return found
 
