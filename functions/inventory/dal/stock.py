@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from inventory.dal import keys, table
 from inventory.models.stock import StockShard
@@ -25,6 +25,7 @@ class StockChange:
     safety: tuple[int, int] | None = None  # (expected current, new)
     min_available: int | None = None  # guard: available >= this before the change
     min_unavailable: int | None = None
+    min_on_hand: int | None = None
     expect_seq: int | None = None  # guard: nobody wrote the row since it was read (0: row absent)
     count_version: int | None = None  # guard: newer than the last count applied; then recorded
     must_exist: bool = False
@@ -61,6 +62,9 @@ class StockChange:
         if self.min_available is not None:
             values[":need"] = self.min_available
             guards.append("#available >= :need")
+        if self.min_on_hand is not None:
+            values[":need_on_hand"] = self.min_on_hand
+            guards.append("#on_hand >= :need_on_hand")
         if self.min_unavailable is not None:
             values[":need_unavailable"] = self.min_unavailable
             guards.append("#unavailable >= :need_unavailable")
@@ -103,25 +107,24 @@ def skus_at(location_id: str) -> list[str]:
     return sorted({item["sku"] for item in table.query(f"LOC#{location_id}", index="gsi2")})
 
 
+_ADDED = ("on_hand", "held", "unavailable", "min_available", "min_on_hand", "min_unavailable")
+
+
 def merged(changes: list[StockChange]) -> list[StockChange]:
-    """One change per stock row: a transaction may touch an item only once."""
+    """One change per stock row (a transaction may touch an item only once): deltas and the
+    minimums they need add up."""
     by_row: dict[tuple[str, str, int], StockChange] = {}
     for change in changes:
         row = (change.sku, change.location_id, change.shard)
-        if row not in by_row:
+        first = by_row.get(row)
+        if first is None:
             by_row[row] = change
             continue
-        first = by_row[row]
-        by_row[row] = StockChange(
-            sku=change.sku,
-            location_id=change.location_id,
-            shard=change.shard,
-            on_hand=first.on_hand + change.on_hand,
-            held=first.held + change.held,
-            unavailable=first.unavailable + change.unavailable,
-            min_available=None if first.min_available is None and change.min_available is None else (first.min_available or 0) + (change.min_available or 0),
-            must_exist=first.must_exist or change.must_exist,
-        )
+        sums = {}
+        for name in _ADDED:
+            a, b = getattr(first, name), getattr(change, name)
+            sums[name] = None if a is None and b is None else (a or 0) + (b or 0)
+        by_row[row] = replace(first, **sums, must_exist=first.must_exist or change.must_exist)
     return list(by_row.values())
 
 

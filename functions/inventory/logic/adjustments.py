@@ -56,6 +56,7 @@ def adjust(body: AdjustmentIn) -> Adjustment:
             on_hand=on_hand * body.quantity,
             unavailable=unavailable * body.quantity,
             min_unavailable=body.quantity if unavailable < 0 else None,
+            min_on_hand=body.quantity if on_hand < 0 else None,
         )
         return steps + [Step(change.operation(), "stock")]
 
@@ -64,7 +65,12 @@ def adjust(body: AdjustmentIn) -> Adjustment:
             if item and int(item.get("count_version") or 0) >= (body.count_version or 0):
                 raise Conflict(f"a newer count ({item['count_version']}) was applied already", code="stale_count", field="count_version")
             raise Retry
-        raise Conflict(f"only {int((item or {}).get('unavailable', 0))} units are unavailable at {body.location_id}", field="quantity")
+        figures = item or {}
+        raise Conflict(
+            f"{body.kind.value} of {body.quantity} needs that many units unavailable and on hand at {body.location_id}"
+            f" (unavailable {figures.get('unavailable', 0)}, on hand {figures.get('on_hand', 0)})",
+            field="quantity",
+        )
 
     return run(build, lambda: _replayed(body.source_event_id, body.kind.value), refused) or adjustment
 

@@ -160,11 +160,9 @@ def _stock_changes(hold: Hold, target: HoldState) -> list[StockChange]:
     takes them off hand (they left the building), a confirmation changes nothing."""
     if target is HoldState.hard:
         return []
-    picked = target is HoldState.committed
-    return [
-        StockChange(hold.sku, hold.location_id, int(shard), held=-units, on_hand=-units if picked else 0)
-        for shard, units in hold.shards.items()
-    ]
+    if target is HoldState.committed:  # units a count found missing cannot be picked
+        return [StockChange(hold.sku, hold.location_id, int(shard), held=-units, on_hand=-units, min_on_hand=units) for shard, units in hold.shards.items()]
+    return [StockChange(hold.sku, hold.location_id, int(shard), held=-units) for shard, units in hold.shards.items()]
 
 
 def transition(channel: Channel, reference: str, action: str, lines: list[str] | None = None) -> Holds:
@@ -189,7 +187,9 @@ def transition(channel: Channel, reference: str, action: str, lines: list[str] |
         operations += [change.operation() for change in stock_table.merged([c for hold in moving for c in _stock_changes(hold, target)])]
         try:
             table.transact(operations)
-        except table.Rejected:
+        except table.Rejected as rejected:
+            if any(index >= len(moving) for index in rejected.failed()):
+                raise Conflict("fewer units are on hand than held: a count found them missing", code="units_missing")
             continue  # a hold moved underneath (expired, released elsewhere): look again
         updates = {"state": target, "updated_at": now} | ({"expires_at": None} if target is HoldState.hard else {})
         return Holds(reference=reference, holds=[hold.model_copy(update=updates) if hold in moving else hold for hold in chosen])

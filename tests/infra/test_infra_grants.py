@@ -1,0 +1,106 @@
+"""Least privilege: each function reaches its own domain's data only, with named actions."""
+
+from __future__ import annotations
+
+import json
+
+# Actions that have no resource-level permissions, the only ones allowed on Resource "*".
+STAR_RESOURCE_ALLOWED = {"xray:PutTraceSegments", "xray:PutTelemetryRecords", "dynamodb:ListStreams"}
+
+
+def _actions(statement) -> list[str]:
+    actions = statement["Action"]
+    return [actions] if isinstance(actions, str) else actions
+
+
+def _references(statement, logical_id: str) -> bool:
+    return logical_id in json.dumps(statement["Resource"])
+
+
+def _all_statements(synth):
+    for fn_id in synth.functions():
+        for statement in synth.statements_of(fn_id):
+            yield fn_id, statement
+
+
+def test_no_wildcard_actions_on_data(synth):
+    for fn_id, statement in _all_statements(synth):
+        for action in _actions(statement):
+            service, _, name = action.partition(":")
+            assert name != "*", f"{fn_id}: {action}"
+            if service in ("dynamodb", "sqs", "events", "sns", "logs"):
+                assert "*" not in name, f"{fn_id}: {action}"
+
+
+def test_only_actions_without_resource_permissions_use_star(synth):
+    for fn_id, statement in _all_statements(synth):
+        if statement["Resource"] == "*":
+            assert set(_actions(statement)) <= STAR_RESOURCE_ALLOWED, f"{fn_id}: {statement}"
+
+
+def test_domains_cannot_touch_each_others_tables(synth):
+    tables = {domain: synth.table_id(domain) for domain in ("catalog", "inventory")}
+    for fn_id, fn in synth.functions().items():
+        domain = fn["Properties"]["Handler"].split(".")[0]
+        for statement in synth.statements_of(fn_id):
+            for other, table_id in tables.items():
+                if other != domain:
+                    assert not _references(statement, table_id), f"{fn_id} reaches the {other} table"
+
+
+def test_table_access_per_function(dev):
+    inventory = dev.table_id("inventory")
+    expected_rw = {
+        "catalog.handlers.api.handler": dev.table_id("catalog"),
+        "inventory.handlers.api.handler": inventory,
+        "inventory.handlers.catalog_sync.handler": inventory,
+        "inventory.handlers.projection.handler": inventory,
+        "inventory.handlers.hold_sweeper.handler": inventory,
+    }
+    for handler, table_id in expected_rw.items():
+        fn_id, _ = dev.function_by_handler(handler)
+        actions = {a for s in dev.statements_of(fn_id) if _references(s, table_id) for a in _actions(s)}
+        assert {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"} <= actions, handler
+        assert not {"dynamodb:DeleteTable", "dynamodb:UpdateTable", "dynamodb:CreateTable"} & actions, handler
+
+
+def test_indexes_granted_by_name_not_wildcard(dev):
+    fn_id, _ = dev.function_by_handler("inventory.handlers.api.handler")
+    resources = json.dumps([s["Resource"] for s in dev.statements_of(fn_id)])
+    assert "/index/gsi1" in resources and "/index/gsi2" in resources
+    assert "/index/*" not in resources
+
+
+def test_outboxes_read_only_the_stream(dev):
+    for domain in ("catalog", "inventory"):
+        fn_id, _ = dev.function_by_handler(f"{domain}.handlers.outbox.handler")
+        item_actions = {
+            a for s in dev.statements_of(fn_id) for a in _actions(s) if a in ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query")
+        }
+        assert not item_actions, f"{domain} outbox needs the stream only"
+        stream_actions = {a for s in dev.statements_of(fn_id) if "StreamArn" in json.dumps(s["Resource"]) for a in _actions(s)}
+        assert "dynamodb:GetRecords" in stream_actions
+
+
+def test_only_outboxes_put_events(synth):
+    publishers = set()
+    for fn_id, statement in _all_statements(synth):
+        if "events:PutEvents" in _actions(statement):
+            publishers.add(synth.functions()[fn_id]["Properties"]["Handler"])
+            assert "Fn::ImportValue" in json.dumps(statement["Resource"]), "the omni bus only"
+    assert publishers == {"catalog.handlers.outbox.handler", "inventory.handlers.outbox.handler"}
+
+
+def test_functions_without_a_table_get_no_dynamodb_access(dev):
+    fn_id, _ = dev.function_by_handler("profiles.handlers.api.handler")
+    actions = {a for s in dev.statements_of(fn_id) for a in _actions(s)}
+    assert not any(a.startswith("dynamodb:") for a in actions)
+    assert not any(a.startswith("kms:") for a in actions)
+
+
+def test_function_logs_only_to_its_own_group(synth):
+    for fn_id, fn in synth.functions().items():
+        group = fn["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
+        for statement in synth.statements_of(fn_id):
+            if any(a.startswith("logs:") for a in _actions(statement)):
+                assert statement["Resource"] == {"Fn::GetAtt": [group, "Arn"]}, fn_id

@@ -1,0 +1,93 @@
+"""Stream mappings, event rules and schedules: bounded retries, dead-letter queues, alarms."""
+
+from __future__ import annotations
+
+import json
+
+
+def _dlq_alarm_queues(synth) -> set[str]:
+    queues = set()
+    for alarm in synth.resources("AWS::CloudWatch::Alarm").values():
+        props = alarm["Properties"]
+        if props.get("MetricName") == "ApproximateNumberOfMessagesVisible":
+            assert props["ComparisonOperator"] == "GreaterThanThreshold"
+            assert props["Threshold"] == 0
+            assert props["AlarmActions"], "alarms notify the alarm topic"
+            (dimension,) = props["Dimensions"]
+            queues.add(dimension["Value"]["Fn::GetAtt"][0])
+    return queues
+
+
+def test_stream_mappings_are_bounded_and_dead_lettered(synth):
+    mappings = synth.resources("AWS::Lambda::EventSourceMapping")
+    assert len(mappings) == 2  # one outbox per table
+    alarmed = _dlq_alarm_queues(synth)
+    for name, mapping in mappings.items():
+        props = mapping["Properties"]
+        assert props["StartingPosition"] == "TRIM_HORIZON", name
+        assert props["BatchSize"] == 100, name
+        assert props["BisectBatchOnFunctionError"] is True, name
+        assert 0 <= props["MaximumRetryAttempts"] <= 10, name
+        assert 0 < props["MaximumRecordAgeInSeconds"] <= 6 * 3600, name
+        assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"], name
+        queue = props["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
+        assert queue in alarmed, f"{name}: no alarm on its DLQ"
+
+
+def test_outboxes_consume_their_own_table_stream(dev):
+    for domain in ("catalog", "inventory"):
+        fn_id, _ = dev.function_by_handler(f"{domain}.handlers.outbox.handler")
+        (mapping,) = [
+            m for m in dev.resources("AWS::Lambda::EventSourceMapping").values() if m["Properties"]["FunctionName"] == {"Ref": fn_id}
+        ]
+        assert dev.table_id(domain) in json.dumps(mapping["Properties"]["EventSourceArn"])
+        assert "StreamArn" in json.dumps(mapping["Properties"]["EventSourceArn"])
+
+
+def test_every_rule_target_has_retries_and_an_alarmed_dlq(synth):
+    rules = synth.resources("AWS::Events::Rule")
+    assert len(rules) == 3
+    alarmed = _dlq_alarm_queues(synth)
+    for name, rule in rules.items():
+        for target in rule["Properties"]["Targets"]:
+            policy = target["RetryPolicy"]
+            assert 0 < policy["MaximumRetryAttempts"] <= 185, name
+            assert 60 <= policy["MaximumEventAgeInSeconds"] <= 86400, name
+            queue = target["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0]
+            assert queue in alarmed, f"{name}: no alarm on its DLQ"
+
+
+def test_every_queue_is_encrypted_tls_only_and_kept_14_days(synth):
+    queues = synth.resources("AWS::SQS::Queue")
+    assert len(queues) == 5  # 2 stream + 2 event rule + 1 schedule
+    policies = [json.dumps(p["Properties"]) for p in synth.resources("AWS::SQS::QueuePolicy").values()]
+    for name, queue in queues.items():
+        assert "Fn::ImportValue" in json.dumps(queue["Properties"]["KmsMasterKeyId"]), name
+        assert queue["Properties"]["MessageRetentionPeriod"] == 14 * 24 * 3600, name
+        assert any(name in p and '"aws:SecureTransport": "false"' in p for p in policies), name
+
+
+def _rule_for(synth, handler):
+    fn_id, _ = synth.function_by_handler(handler)
+    (rule,) = [
+        r["Properties"]
+        for r in synth.resources("AWS::Events::Rule").values()
+        if any(t["Arn"] == {"Fn::GetAtt": [fn_id, "Arn"]} for t in r["Properties"]["Targets"])
+    ]
+    return rule
+
+
+def test_event_consumers_listen_on_the_omni_bus(dev):
+    sync = _rule_for(dev, "inventory.handlers.catalog_sync.handler")
+    assert sync["EventPattern"] == {"source": ["omni.catalog"], "detail-type": ["ProductChanged"]}
+    assert "Fn::ImportValue" in json.dumps(sync["EventBusName"])
+    projection = _rule_for(dev, "inventory.handlers.projection.handler")
+    assert projection["EventPattern"]["source"] == ["omni.inventory"]
+    assert sorted(projection["EventPattern"]["detail-type"]) == sorted(
+        ["StockChanged", "LocationChanged", "BufferChanged", "SkuRegistered"]
+    )
+
+
+def test_hold_sweeper_runs_every_minute(dev):
+    sweeper = _rule_for(dev, "inventory.handlers.hold_sweeper.handler")
+    assert sweeper["ScheduleExpression"] == "rate(1 minute)"
