@@ -218,3 +218,12 @@ def test_reader_refuses_conflicting_path_parameters():
     }
     with pytest.raises(OpenApiError, match="thing_id"):
         list(operations(document))
+
+
+def test_sample_document_is_routable():
+    from omni_infra.build import SAMPLE_OPENAPI
+    from omni_infra.domains import DOMAINS
+
+    ops = list(operations(json.loads(SAMPLE_OPENAPI.read_text())))
+    assert ops
+    assert {op.domain for op in ops} <= {services.spec.name for _, services in DOMAINS}

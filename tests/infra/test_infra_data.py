@@ -62,6 +62,7 @@ def test_key_rotates_and_lets_logs_and_eventbridge_use_it(synth):
 
 
 def test_prod_retains_and_protects_data(prod):
+    assert prod.omni.stateful.termination_protection is True
     for type_ in ("AWS::DynamoDB::Table", "AWS::KMS::Key", "AWS::Cognito::UserPool"):
         for name, resource in prod.resources(type_, "stateful").items():
             assert resource["DeletionPolicy"] == "Retain", name
@@ -74,6 +75,7 @@ def test_prod_retains_and_protects_data(prod):
 
 
 def test_dev_can_be_torn_down(dev):
+    assert not dev.omni.stateful.termination_protection
     for type_ in ("AWS::DynamoDB::Table", "AWS::KMS::Key", "AWS::Cognito::UserPool"):
         for name, resource in dev.resources(type_, "stateful").items():
             assert resource["DeletionPolicy"] == "Delete", name

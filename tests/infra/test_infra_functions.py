@@ -33,6 +33,8 @@ def test_every_function_is_arm64_python313_traced_json_logged(synth):
         assert props["Runtime"] == "python3.13", name
         assert props["TracingConfig"] == {"Mode": "Active"}, name
         assert props["LoggingConfig"]["LogFormat"] == "JSON", name
+        level = props["Environment"]["Variables"]["POWERTOOLS_LOG_LEVEL"]
+        assert props["LoggingConfig"]["ApplicationLogLevel"] == level.replace("WARNING", "WARN"), name
         assert props["Layers"] == [{"Ref": layer_id}], name
         assert props["MemorySize"] >= 512, name
         assert "ReservedConcurrentExecutions" not in props, name

@@ -25,7 +25,14 @@ def check_channel(channel: str, known_channels: set[str], field: str) -> None:
 
 def is_same_product(existing: Product | None, requested: Product) -> bool:
     """A repeated create with the same content is a retry, not a conflict."""
-    return existing is not None and existing.model_dump() == requested.model_dump()
+    return existing is not None and _canonical(existing) == _canonical(requested)
+
+
+def _canonical(product: Product) -> dict:
+    data = product.model_dump()
+    for sku in data["skus"]:
+        sku["prices"].sort(key=lambda price: (price["channel"], price["currency"]))
+    return data
 
 
 def for_channel(product: Product, channel: str) -> Product:

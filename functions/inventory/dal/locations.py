@@ -17,7 +17,7 @@ def location_from(item: dict) -> Location:
 
 
 def save(location_id: str, body: LocationIn) -> Location:
-    fields = body.model_dump(mode="json")
+    fields = table.stored(body.model_dump(mode="json"))
     names = {f"#{name}": name for name in fields}
     values = {f":{name}": value for name, value in fields.items()} | {":one": 1, ":id": location_id, ":type": "location", ":cid": correlation_id()}
     assignments = ", ".join(f"#{name} = :{name}" for name in fields)

@@ -37,14 +37,26 @@ class Rejected(Exception):
 
 
 def plain(value: Any) -> Any:
+    """Stored values back to Python: whole numbers as int, others as float."""
     if isinstance(value, Decimal):
-        return int(value)
+        return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dict):
         return {key: plain(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [plain(item) for item in value]
     if isinstance(value, set):
         return sorted(plain(item) for item in value)
+    return value
+
+
+def stored(value: Any) -> Any:
+    """Python values as DynamoDB takes them: floats become Decimal."""
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {key: stored(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [stored(item) for item in value]
     return value
 
 

@@ -1,0 +1,141 @@
+"""Inventory handlers through their real triggers (API Gateway, EventBridge, the table stream, the
+schedule) under moto. Concurrency is proven on DynamoDB Local in tests/reliability, not here."""
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from inventory.handlers import api, catalog_sync, hold_sweeper, outbox, projection
+from kernel import clock
+from support.triggers import Context, call, eventbridge_event, scheduled_event, stream_event
+
+STORE = {"name": "Paris Rivoli", "kind": "store", "address": {"lines": ["1 rue de Rivoli"], "city": "Paris", "country": "FR"}, "coordinates": {"lat": 48.86, "lon": 2.35}, "capabilities": ["pickup", "ship_from_store"], "daily_capacity": 200}
+
+
+def product_changed(skus, product_id="tee"):
+    detail = {"id": f"evt-{product_id}", "type": "ProductChanged", "version": 1, "source": "omni.catalog", "time": "2026-11-23T10:00:00Z", "correlation_id": "c", "data": {"product_id": product_id, "name": "Tee", "skus": skus, "seq": 1}}
+    return eventbridge_event({"Source": "omni.catalog", "DetailType": "ProductChanged", "Detail": json.dumps(detail)})
+
+
+def deliver(domain):
+    """Run what the cloud would run next: the outbox on new stream records, then the projection on
+    the events it published (captured from the bus)."""
+    result = outbox.handler(stream_event(domain.stream_records(), domain.stream_arn), Context())
+    assert result == {"batchItemFailures": []}
+    for event in domain.captured(domain.queue):
+        projection.handler(event, Context())
+
+
+@pytest.fixture
+def shop(inventory):
+    inventory.queue = inventory.capture_bus("omni.inventory")
+    catalog_sync.handler(product_changed(["TEE-S", "TEE-M"]), Context())
+    assert call(api.handler, "PUT", "/v1/locations/paris", STORE, operator=True)[0] == 200
+    assert call(api.handler, "PUT", "/v1/channels/web/locations/paris", operator=True)[0] == 200
+    deliver(inventory)
+    return inventory
+
+
+def receipt(source_id, sku="TEE-S", quantity=10, location="paris"):
+    return call(api.handler, "POST", "/v1/adjustments", {"source_event_id": source_id, "sku": sku, "location_id": location, "kind": "receipt", "quantity": quantity}, operator=True)
+
+
+def test_a_receipt_flows_through_stream_bus_and_projection_into_availability(shop):
+    assert receipt("asn-1")[0] == 201
+    deliver(shop)
+    status, body = call(api.handler, "GET", "/v1/availability", channel_key="key-web", query={"sku": ["TEE-S", "TEE-M"], "per_location": "true"})
+    assert status == 200
+    assert body["items"] == [{"sku": "TEE-S", "available": 10, "locations": {"paris": 10}}, {"sku": "TEE-M", "available": 0, "locations": {"paris": 0}}]
+    status, body = call(api.handler, "GET", "/v1/availability", channel_key="key-app", query={"sku": "TEE-S"})
+    assert body["items"][0]["available"] == 0  # the app channel is served by no location
+
+
+def test_catalog_sync_is_idempotent(shop):
+    before = shop.items()
+    catalog_sync.handler(product_changed(["TEE-S", "TEE-M"]), Context())
+    assert shop.items() == before
+
+
+def test_unknown_sku_or_location_is_404_and_writes_nothing(shop):
+    before = shop.items()
+    status, body = receipt("asn-x", sku="NOPE")
+    assert (status, body["field"]) == (404, "sku")
+    status, body = receipt("asn-y", location="nowhere")
+    assert (status, body["field"]) == (404, "location_id")
+    hold = {"reference": "cart-1", "lines": [{"line": "1", "sku": "NOPE", "location_id": "paris", "quantity": 1}]}
+    assert call(api.handler, "POST", "/v1/holds", hold, channel_key="key-web")[0] == 404
+    assert call(api.handler, "GET", "/v1/availability", channel_key="key-web", query={"sku": "NOPE"})[0] == 404
+    assert shop.items() == before
+
+
+@pytest.mark.parametrize("quantity", [0, -3, 1.5, "2", None])
+def test_bad_quantities_are_422_naming_the_field_and_write_nothing(shop, quantity):
+    before = shop.items()
+    status, body = call(api.handler, "POST", "/v1/adjustments", {"source_event_id": "bad", "sku": "TEE-S", "location_id": "paris", "kind": "receipt", "quantity": quantity}, operator=True)
+    assert status == 422 and body["errors"][0]["field"] == "quantity"
+    hold = {"reference": "cart-1", "lines": [{"line": "1", "sku": "TEE-S", "location_id": "paris", "quantity": quantity}]}
+    status, body = call(api.handler, "POST", "/v1/holds", hold, channel_key="key-web")
+    assert status == 422 and body["errors"][0]["field"] == "lines.0.quantity"
+    assert shop.items() == before
+
+
+def test_holds_reserve_confirm_commit_and_repeat_idempotently(shop):
+    receipt("asn-1")
+    cart = {"reference": "cart-1", "lines": [{"line": "1", "sku": "TEE-S", "location_id": "paris", "quantity": 4}]}
+    status, first = call(api.handler, "POST", "/v1/holds", cart, channel_key="key-web")
+    assert status == 201 and first["holds"][0]["state"] == "soft"
+    assert call(api.handler, "POST", "/v1/holds", cart, channel_key="key-web")[1] == first
+    status, body = call(api.handler, "POST", "/v1/holds", {**cart, "reference": "cart-2", "lines": [{**cart["lines"][0], "quantity": 7}]}, channel_key="key-web")
+    assert status == 409 and body["code"] == "insufficient_stock" and body["lines"][0]["available"] == 6
+    assert call(api.handler, "POST", "/v1/holds/cart-1/confirm", {}, channel_key="key-web")[1]["holds"][0]["state"] == "hard"
+    assert call(api.handler, "POST", "/v1/holds/cart-1/commit", {}, channel_key="key-web")[1]["holds"][0]["state"] == "committed"
+    status, levels = call(api.handler, "GET", "/v1/stock/TEE-S", operator=True)
+    assert (levels[0]["on_hand"], levels[0]["held"], levels[0]["available_to_promise"]) == (6, 0, 6)
+    assert call(api.handler, "POST", "/v1/holds/cart-1/release", {}, channel_key="key-web")[0] == 409
+
+
+def test_a_channel_cannot_see_or_move_another_channels_holds(shop):
+    receipt("asn-1")
+    call(api.handler, "PUT", "/v1/channels/app/locations/paris", operator=True)
+    cart = {"reference": "cart-1", "lines": [{"line": "1", "sku": "TEE-S", "location_id": "paris", "quantity": 1}]}
+    call(api.handler, "POST", "/v1/holds", cart, channel_key="key-web")
+    assert call(api.handler, "POST", "/v1/holds/cart-1/release", {}, channel_key="key-app")[0] == 404
+
+
+def test_the_sweeper_expires_lapsed_soft_holds_on_its_schedule(shop, monkeypatch):
+    receipt("asn-1")
+    cart = {"reference": "cart-9", "ttl_seconds": 60, "lines": [{"line": "1", "sku": "TEE-S", "location_id": "paris", "quantity": 3}]}
+    call(api.handler, "POST", "/v1/holds", cart, channel_key="key-web")
+    assert hold_sweeper.handler(scheduled_event(), Context()) == {"expired": 0}
+    later = clock.now() + timedelta(seconds=61)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert hold_sweeper.handler(scheduled_event(), Context()) == {"expired": 1}
+    assert hold_sweeper.handler(scheduled_event(), Context()) == {"expired": 0}
+    outbox.handler(stream_event(shop.stream_records(), shop.stream_arn), Context())
+    published = [event["detail-type"] for event in shop.captured(shop.queue)]
+    assert "HoldExpired" in published
+    status, levels = call(api.handler, "GET", "/v1/stock/TEE-S", operator=True)
+    assert levels[0]["held"] == 0
+
+
+def test_store_sales_are_recorded_when_short_and_raise_oversell_but_storefronts_cannot_post_sales(shop):
+    call(api.handler, "PUT", "/v1/channels/pos/locations/paris", operator=True)
+    receipt("asn-1", quantity=2)
+    sale = {"source_event_id": "pos-77", "lines": [{"sku": "TEE-S", "location_id": "paris", "quantity": 5}]}
+    assert call(api.handler, "POST", "/v1/sales", sale, channel_key="key-web")[0] == 403
+    status, body = call(api.handler, "POST", "/v1/sales", sale, channel_key="key-pos")
+    assert status == 201 and body[0]["shortfall"] == 3
+    assert call(api.handler, "POST", "/v1/sales", sale, channel_key="key-pos")[1] == body  # a replay changes nothing
+    outbox.handler(stream_event(shop.stream_records(), shop.stream_arn), Context())
+    oversold = [event["detail"]["data"] for event in shop.captured(shop.queue) if event["detail-type"] == "OversellDetected"]
+    assert oversold == [{"source_event_id": "pos-77:0", "sku": "TEE-S", "location_id": "paris", "channel": "pos", "quantity": 5, "shortfall": 3}]
+
+
+def test_safety_stock_and_buffers_lower_what_a_channel_is_promised(shop):
+    receipt("asn-1", quantity=10)
+    call(api.handler, "PUT", "/v1/stock/TEE-S/locations/paris/safety-stock", {"quantity": 2}, operator=True)
+    call(api.handler, "PUT", "/v1/skus/TEE-S/buffers/web", {"quantity": 3}, operator=True)
+    deliver(shop)
+    status, body = call(api.handler, "GET", "/v1/availability", channel_key="key-web", query={"sku": "TEE-S", "location_id": "paris"})
+    assert body["items"] == [{"sku": "TEE-S", "available": 5, "locations": {"paris": 8}}]
