@@ -1,0 +1,107 @@
+"""Write events/samples/<Function>/*.json: one or more real trigger payloads for every function, built
+by the same code the local runtime uses. `python tools/samples.py`; send one into a running
+`make dev` with `make invoke FUNCTION=InventoryApi EVENT=events/samples/InventoryApi/post-adjustment.json`.
+
+Channel-key routes carry the placeholder ${channel-key-id:<channel>} where API Gateway puts the API
+key id; the local invoke command replaces it with the running runtime's id for that channel.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "events" / "samples"
+sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "local")]
+
+from omni_local.eventbridge import build_event  # noqa: E402
+from omni_local.proxy_event import HttpRequest, proxy_event  # noqa: E402
+
+OPERATOR = {"userArn": "arn:aws:iam::000000000000:user/local-operator", "caller": "AIDALOCALOPERATOR", "accessKey": "LOCALOPERATORKEY"}
+
+
+def channel(name: str) -> dict:
+    return {"apiKeyId": "${channel-key-id:" + name + "}"}
+
+
+def api(method: str, resource: str, path: str, body=None, identity=None, query=None, claims=None) -> dict:
+    data = json.dumps(body).encode() if body is not None else b""
+    request = HttpRequest(method, path, urlencode(query or {}, doseq=True), [("Content-Type", "application/json")], data, "203.0.113.7", "api.omni.local")
+    event = proxy_event(request, resource=resource, resource_id="sample", path_parameters={}, stage="dev", api_id="sample", identity=identity or {}, authorizer={"claims": claims} if claims else None, binary_types=[])
+    event["requestContext"].update(requestId="00000000-0000-4000-8000-000000000001", requestTimeEpoch=1795420800000, requestTime="23/Nov/2026:12:00:00 +0000", extendedRequestId="sample")
+    event["headers"]["X-Amzn-Trace-Id"] = event["multiValueHeaders"]["X-Amzn-Trace-Id"][0] = "Root=1-00000000-000000000000000000000000"
+    return event
+
+
+def bus_event(source: str, detail_type: str, data: dict) -> dict:
+    detail = {"id": "5c0b3c6e-8a55-5f63-9a29-2f1c9a0d0001", "type": detail_type, "version": 1, "source": source, "time": "2026-11-23T12:00:00Z", "correlation_id": "sample-correlation", "data": data}
+    event = build_event({"Source": source, "DetailType": detail_type, "Detail": json.dumps(detail), "Time": 1795420800}, "b1a9c5f0-0000-4000-8000-000000000001")
+    return event
+
+
+def stream(table: str, records: list[tuple[str, dict | None, dict]]) -> dict:
+    from boto3.dynamodb.types import TypeSerializer
+
+    typed = TypeSerializer().serialize
+    out = []
+    for number, (name, old, new) in enumerate(records, 1):
+        body = {"ApproximateCreationDateTime": 1795420800, "Keys": {"pk": typed(new["pk"]), "sk": typed(new["sk"])}, "SequenceNumber": f"{number:021d}", "SizeBytes": 200, "StreamViewType": "NEW_AND_OLD_IMAGES", "NewImage": {k: typed(v) for k, v in new.items()}}
+        if old:
+            body["OldImage"] = {k: typed(v) for k, v in old.items()}
+        out.append({"eventID": f"sample-{number}", "eventName": name, "eventVersion": "1.1", "eventSource": "aws:dynamodb", "awsRegion": "us-east-1", "dynamodb": body, "eventSourceARN": f"arn:aws:dynamodb:us-east-1:000000000000:table/{table}/stream/2026-11-23T00:00:00.000"})
+    return {"Records": out}
+
+
+STOCK_ROW = {"pk": "SKU#TEE-ORG-S", "sk": "STOCK#paris-rivoli#000", "type": "stock", "sku": "TEE-ORG-S", "location_id": "paris-rivoli", "shard": 0, "on_hand": 12, "held": 0, "unavailable": 0, "safety": 2, "available": 10, "seq": 3}
+
+
+def samples() -> dict[str, dict[str, dict]]:
+    product = {"product_id": "tee-organic", "name": "Organic cotton tee", "skus": [{"sku": "TEE-ORG-S", "prices": [{"channel": "web", "currency": "EUR", "amount": 1999}]}]}
+    return {
+        "CatalogApi": {
+            "post-product": api("POST", "/v1/products", "/v1/products", product, OPERATOR),
+            "get-product": api("GET", "/v1/products/{product_id}", "/v1/products/tee-organic", identity=channel("web")),
+        },
+        "CatalogOutbox": {
+            "sku-price-changed": stream("catalog", [("MODIFY", {"pk": "SKU#TEE-ORG-S", "sk": "SKU", "type": "sku", "sku": "TEE-ORG-S", "product_id": "tee-organic", "prices": {"web:EUR": 1999}, "seq": 1}, {"pk": "SKU#TEE-ORG-S", "sk": "SKU", "type": "sku", "sku": "TEE-ORG-S", "product_id": "tee-organic", "prices": {"web:EUR": 1799}, "seq": 2})]),
+        },
+        "InventoryApi": {
+            "put-location": api("PUT", "/v1/locations/{location_id}", "/v1/locations/paris-rivoli", {"name": "Paris Rivoli", "kind": "store", "address": {"lines": ["1 rue de Rivoli"], "city": "Paris", "country": "FR"}, "capabilities": ["pickup"]}, OPERATOR),
+            "post-adjustment": api("POST", "/v1/adjustments", "/v1/adjustments", {"source_event_id": "asn-1001", "sku": "TEE-ORG-S", "location_id": "paris-rivoli", "kind": "receipt", "quantity": 12}, OPERATOR),
+            "get-availability": api("GET", "/v1/availability", "/v1/availability", identity=channel("web"), query={"sku": ["TEE-ORG-S", "MUG-STONE-BLUE"], "per_location": "true"}),
+            "post-holds": api("POST", "/v1/holds", "/v1/holds", {"reference": "cart-42", "lines": [{"line": "1", "sku": "TEE-ORG-S", "location_id": "paris-rivoli", "quantity": 1}]}, channel("web")),
+            "post-sale": api("POST", "/v1/sales", "/v1/sales", {"source_event_id": "pos-receipt-9001", "lines": [{"sku": "TEE-ORG-S", "location_id": "paris-rivoli", "quantity": 1}]}, channel("pos")),
+        },
+        "InventoryOutbox": {
+            "stock-row-changed": stream("inventory", [("MODIFY", STOCK_ROW, {**STOCK_ROW, "held": 1, "available": 9, "seq": 4})]),
+        },
+        "InventoryCatalogSync": {
+            "product-changed": bus_event("omni.catalog", "ProductChanged", {"product_id": "tee-organic", "name": "Organic cotton tee", "skus": ["TEE-ORG-S", "TEE-ORG-M"], "seq": 1}),
+        },
+        "InventoryProjection": {
+            "stock-changed": bus_event("omni.inventory", "StockChanged", {"sku": "TEE-ORG-S", "location_id": "paris-rivoli", "shard": 0, "on_hand": 12, "held": 1, "unavailable": 0, "safety": 2, "available": 9, "on_hand_delta": 0, "held_delta": 1, "seq": 4}),
+            "location-changed": bus_event("omni.inventory", "LocationChanged", {"location_id": "paris-rivoli", "open": True, "channels": ["web", "pos"], "seq": 2}),
+        },
+        "InventoryHoldSweeper": {
+            "scheduled": build_event({"Source": "aws.events", "DetailType": "Scheduled Event", "Detail": "{}", "Time": 1795420800}, "b1a9c5f0-0000-4000-8000-000000000002"),
+        },
+        "ProfilesApi": {
+            "get-me": api("GET", "/v1/me", "/v1/me", identity=channel("app"), claims={"sub": "alice", "email": "alice@example.com", "token_use": "id"}),
+        },
+    }
+
+
+def main() -> None:
+    for function, payloads in samples().items():
+        for name, payload in payloads.items():
+            path = SAMPLES / function / f"{name}.json"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(payload, indent=2) + "\n")
+    print(f"wrote {sum(len(p) for p in samples().values())} samples under {SAMPLES.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
