@@ -27,7 +27,7 @@ _names = itertools.count()
 @pytest.fixture(scope="session")
 def cdk_out(tmp_path_factory):
     """The CDK app synthesized once per test session (OMNI_CDK_OUT reuses a synthesized folder)."""
-    from support.templates import synthesize
+    from stack_tables import synthesize
 
     if os.environ.get("OMNI_CDK_OUT"):
         from pathlib import Path

@@ -101,9 +101,13 @@ def test_methods_validate_requests(dev):
 
 
 def test_one_invoke_permission_per_api_function(dev):
-    api_functions = {fn_id for fn_id, fn in dev.functions().items() if fn["Properties"]["Handler"].endswith(".api.handler")}
+    api_functions = {
+        fn_id for fn_id, fn in dev.functions().items() if fn["Properties"]["Handler"].endswith(".api.handler")
+    }
     permissions = [
-        p["Properties"] for p in dev.resources("AWS::Lambda::Permission").values() if p["Properties"]["Principal"] == "apigateway.amazonaws.com"
+        p["Properties"]
+        for p in dev.resources("AWS::Lambda::Permission").values()
+        if p["Properties"]["Principal"] == "apigateway.amazonaws.com"
     ]
     targets = [json.dumps(p["FunctionName"]) for p in permissions]
     assert len(permissions) == len(api_functions)
@@ -120,7 +124,8 @@ def test_stage_logs_traces_and_throttles(synth):
     assert props["TracingEnabled"] is True
     access = props["AccessLogSetting"]
     json.loads(access["Format"])  # JSON access logs
-    (group_id,) = [p["Ref"] for p in access["DestinationArn"]["Fn::Join"][1] if isinstance(p, dict) and "Ref" in p and not p["Ref"].startswith("AWS::")]
+    refs = [p["Ref"] for p in access["DestinationArn"]["Fn::Join"][1] if isinstance(p, dict) and "Ref" in p]
+    (group_id,) = [ref for ref in refs if not ref.startswith("AWS::")]
     assert "KmsKeyId" in synth.stateless_json["Resources"][group_id]["Properties"]
     (settings,) = props["MethodSettings"]
     assert settings["ThrottlingRateLimit"] > 0 and settings["ThrottlingBurstLimit"] > 0
@@ -164,7 +169,8 @@ def test_api_functions_know_the_channels(dev):
 
 def test_5xx_alarm_only_in_prod(dev, prod):
     def alarms(synth):
-        return [a for a in synth.resources("AWS::CloudWatch::Alarm").values() if a["Properties"].get("MetricName") == "5XXError"]
+        alarms = synth.resources("AWS::CloudWatch::Alarm").values()
+        return [a for a in alarms if a["Properties"].get("MetricName") == "5XXError"]
 
     assert not alarms(dev)
     assert len(alarms(prod)) == 1

@@ -129,7 +129,11 @@ def test_shopper_pool_and_storefront_client(synth):
     assert pool["Properties"]["UserPoolAddOns"] == {"AdvancedSecurityMode": expected_mode}
     synth.stateful.has_resource_properties(
         "AWS::Cognito::UserPoolClient",
-        {"GenerateSecret": False, "PreventUserExistenceErrors": "ENABLED", "ExplicitAuthFlows": Match.array_with(["ALLOW_USER_SRP_AUTH"])},
+        {
+            "GenerateSecret": False,
+            "PreventUserExistenceErrors": "ENABLED",
+            "ExplicitAuthFlows": Match.array_with(["ALLOW_USER_SRP_AUTH"]),
+        },
     )
 
 

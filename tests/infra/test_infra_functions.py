@@ -85,7 +85,8 @@ def test_function_roles_use_no_managed_policies(synth):
 
 def test_function_error_alarms_only_in_prod(dev, prod):
     def errors_alarms(synth):
-        return [a for a in synth.resources("AWS::CloudWatch::Alarm").values() if a["Properties"].get("MetricName") == "Errors"]
+        alarms = synth.resources("AWS::CloudWatch::Alarm").values()
+        return [a for a in alarms if a["Properties"].get("MetricName") == "Errors"]
 
     assert not errors_alarms(dev)
     assert len(errors_alarms(prod)) == len(prod.functions())

@@ -75,10 +75,15 @@ def test_outboxes_read_only_the_stream(dev):
     for domain in ("catalog", "inventory"):
         fn_id, _ = dev.function_by_handler(f"{domain}.handlers.outbox.handler")
         item_actions = {
-            a for s in dev.statements_of(fn_id) for a in _actions(s) if a in ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query")
+            a
+            for s in dev.statements_of(fn_id)
+            for a in _actions(s)
+            if a in ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query")
         }
         assert not item_actions, f"{domain} outbox needs the stream only"
-        stream_actions = {a for s in dev.statements_of(fn_id) if "StreamArn" in json.dumps(s["Resource"]) for a in _actions(s)}
+        stream_actions = {
+            a for s in dev.statements_of(fn_id) if "StreamArn" in json.dumps(s["Resource"]) for a in _actions(s)
+        }
         assert "dynamodb:GetRecords" in stream_actions
 
 

@@ -38,7 +38,9 @@ def test_outboxes_consume_their_own_table_stream(dev):
     for domain in ("catalog", "inventory"):
         fn_id, _ = dev.function_by_handler(f"{domain}.handlers.outbox.handler")
         (mapping,) = [
-            m for m in dev.resources("AWS::Lambda::EventSourceMapping").values() if m["Properties"]["FunctionName"] == {"Ref": fn_id}
+            m
+            for m in dev.resources("AWS::Lambda::EventSourceMapping").values()
+            if m["Properties"]["FunctionName"] == {"Ref": fn_id}
         ]
         assert dev.table_id(domain) in json.dumps(mapping["Properties"]["EventSourceArn"])
         assert "StreamArn" in json.dumps(mapping["Properties"]["EventSourceArn"])

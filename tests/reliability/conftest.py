@@ -4,7 +4,7 @@ import boto3
 import pytest
 
 from support.env import domain_environment
-from support.templates import create_domain_table
+from stack_tables import create_domain_table
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import boto3
 from moto import mock_aws
 
 from support.env import domain_environment
-from support.templates import create_domain_table
+from stack_tables import create_domain_table
 
 
 class Domain:

@@ -1,0 +1,13 @@
+"""Every domain of the app: (stateful construct, stateless construct), in deployment order."""
+
+from omni_infra.domains.catalog import CatalogData, CatalogServices
+from omni_infra.domains.inventory import InventoryData, InventoryServices
+from omni_infra.domains.profiles import ProfilesData, ProfilesServices
+
+DOMAINS = (
+    (CatalogData, CatalogServices),
+    (InventoryData, InventoryServices),
+    (ProfilesData, ProfilesServices),
+)
+
+__all__ = ["DOMAINS"]

@@ -1,0 +1,201 @@
+"""How a domain is declared, and the two constructs that build any declaration.
+
+A domain module is data: a `DomainSpec` (its table, if any, and its functions with their triggers)
+plus two one-line classes binding it to `DomainData` (stateful stack: the table) and
+`DomainServices` (stateless stack: functions, triggers, grants). Every domain is therefore built
+the same way, and adding one is a short module plus a line in `domains/__init__.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import ClassVar, Literal
+
+from aws_cdk import Duration
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_events as events
+from aws_cdk import aws_kms as kms
+from constructs import Construct
+
+from omni_infra import triggers
+from omni_infra.config import Config
+from omni_infra.function import DEFAULT_MEMORY_MB, OmniFunction, Platform
+
+# --- the declaration -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """The domain's table: keys pk/sk; each index `gsiN` has keys `gsiNpk`/`gsiNsk`, projection ALL."""
+
+    indexes: Mapping[str, str] = field(default_factory=dict)  # index name -> what it is for
+
+
+@dataclass(frozen=True)
+class Api:
+    """Serves the domain's routes of the OpenAPI document (operations tagged with the domain)."""
+
+
+@dataclass(frozen=True)
+class Stream:
+    """Consumes the domain table's stream."""
+
+
+@dataclass(frozen=True)
+class OnEvent:
+    """Consumes events of the omni bus: `source` and one of `detail_types`."""
+
+    source: str
+    detail_types: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Every:
+    """Runs on a schedule."""
+
+    minutes: int
+
+
+Trigger = Api | Stream | OnEvent | Every
+TableAccess = Literal["read_write", "read", "none"]
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    name: str  # construct id: the function is `<Domain><name>`, e.g. InventoryHoldSweeper
+    handler: str  # <domain>.handlers.<trigger>.handler
+    trigger: Trigger
+    table: TableAccess = "read_write"  # access to the domain's own table (if it has one)
+    publishes: bool = False  # may put events on the omni bus
+    timeout_seconds: int = 30
+    memory_mb: int = DEFAULT_MEMORY_MB
+    environment: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DomainSpec:
+    name: str  # lower case: table, tag, service name (omni-<name>), event source (omni.<name>)
+    functions: tuple[FunctionSpec, ...]
+    table: TableSpec | None = None
+
+    @property
+    def title(self) -> str:
+        return self.name.capitalize()
+
+
+# Shorthands, so a domain module reads like a table of its functions.
+
+
+def api(handler: str, **options) -> FunctionSpec:
+    return FunctionSpec("Api", handler, Api(), **{"timeout_seconds": 10, **options})
+
+
+def outbox(handler: str, **options) -> FunctionSpec:
+    """The table's stream turned into domain events: reads the stream only, publishes to the bus."""
+    return FunctionSpec("Outbox", handler, Stream(), **{"table": "none", "publishes": True, **options})
+
+
+def on_event(
+    name: str, handler: str, *, source: str, detail_types: list[str] | tuple[str, ...], **options
+) -> FunctionSpec:
+    return FunctionSpec(name, handler, OnEvent(source, tuple(detail_types)), **options)
+
+
+def every(name: str, handler: str, *, minutes: int, **options) -> FunctionSpec:
+    return FunctionSpec(name, handler, Every(minutes), **{"timeout_seconds": 60, **options})
+
+
+# --- the constructs --------------------------------------------------------------------------
+
+
+class DomainData(Construct):
+    """Stateful part of a domain: its table (if it has one)."""
+
+    spec: ClassVar[DomainSpec]
+
+    def __init__(self, scope: Construct, *, config: Config, key: kms.IKey) -> None:
+        super().__init__(scope, self.spec.title)
+        self.table: dynamodb.Table | None = None
+        if self.spec.table is not None:
+            self.table = _table(self, self.spec.table, config=config, key=key)
+
+
+class DomainServices(Construct):
+    """Stateless part of a domain: its functions, their triggers and grants."""
+
+    spec: ClassVar[DomainSpec]
+
+    def __init__(self, scope: Construct, *, platform: Platform, table: dynamodb.ITable | None) -> None:
+        super().__init__(scope, self.spec.title)
+        spec = self.spec
+        if (spec.table is None) != (table is None):
+            raise ValueError(f"domain {spec.name}: the table passed does not match its declaration")
+        self.functions: dict[str, OmniFunction] = {}
+        self.api: OmniFunction | None = None
+        indexes = tuple(spec.table.indexes) if spec.table else ()
+
+        for item in spec.functions:
+            fn = OmniFunction(
+                self,
+                item.name,
+                platform=platform,
+                domain=spec.name,
+                handler=item.handler,
+                table=table,
+                timeout=Duration.seconds(item.timeout_seconds),
+                memory_size=item.memory_mb,
+                environment=item.environment,
+            )
+            self.functions[item.name] = fn
+
+            if table is not None and item.table == "read_write":
+                fn.read_write(table, indexes=indexes)
+            elif table is not None and item.table == "read":
+                fn.read(table, indexes=indexes)
+            if item.publishes:
+                fn.publish_events(platform.bus)
+
+            trigger = item.trigger
+            if isinstance(trigger, Api):
+                if self.api is not None:
+                    raise ValueError(f"domain {spec.name} declares more than one API function")
+                self.api = fn
+            elif isinstance(trigger, Stream):
+                if table is None:
+                    raise ValueError(f"domain {spec.name}: {item.name} consumes a stream but there is no table")
+                triggers.stream_consumer(table, fn)
+            elif isinstance(trigger, OnEvent):
+                pattern = events.EventPattern(source=[trigger.source], detail_type=list(trigger.detail_types))
+                triggers.event_consumer(fn, pattern)
+            elif isinstance(trigger, Every):
+                triggers.scheduled(fn, Duration.minutes(trigger.minutes))
+            else:  # pragma: no cover - the Trigger union is closed
+                raise TypeError(f"unknown trigger {trigger!r}")
+
+
+def _table(scope: Construct, spec: TableSpec, *, config: Config, key: kms.IKey) -> dynamodb.Table:
+    table = dynamodb.Table(
+        scope,
+        "Table",
+        partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
+        sort_key=dynamodb.Attribute(name="sk", type=dynamodb.AttributeType.STRING),
+        billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+        stream=dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+        point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+            point_in_time_recovery_enabled=True
+        ),
+        encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
+        encryption_key=key,
+        time_to_live_attribute="ttl",
+        removal_policy=config.removal_policy,
+        deletion_protection=config.deletion_protection,
+    )
+    for name in spec.indexes:
+        table.add_global_secondary_index(
+            index_name=name,
+            partition_key=dynamodb.Attribute(name=f"{name}pk", type=dynamodb.AttributeType.STRING),
+            sort_key=dynamodb.Attribute(name=f"{name}sk", type=dynamodb.AttributeType.STRING),
+            projection_type=dynamodb.ProjectionType.ALL,
+        )
+    return table

@@ -1,0 +1,195 @@
+"""OmniFunction: the one Lambda function construct every domain uses.
+
+arm64, Python 3.13, the shared code asset (functions/, no bundling) and the dependency layer, JSON
+logs into its own KMS-encrypted log group with retention, X-Ray active tracing, its own role that
+can write only its log group. Data access is granted per function by the caller through the methods
+below, which also record the cdk-nag acknowledgements the CDK grants need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import jsii
+from aws_cdk import Duration
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_events as events
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from omni_infra import nag
+from omni_infra.config import REPO_ROOT, Config
+from omni_infra.layer import ARCHITECTURE, RUNTIME
+from omni_infra.monitoring import FIVE_MINUTES, Monitoring
+
+FUNCTIONS_DIR = REPO_ROOT / "functions"
+DEFAULT_MEMORY_MB = 512
+
+# The item-level actions of the CDK table grants (no stream or table-management actions).
+TABLE_READ_ACTIONS = (
+    "dynamodb:BatchGetItem",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:DescribeTable",
+    "dynamodb:GetItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+)
+TABLE_WRITE_ACTIONS = (
+    "dynamodb:BatchWriteItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+)
+INDEX_ACTIONS = ("dynamodb:Query", "dynamodb:Scan")
+
+_APPLICATION_LOG_LEVEL = {
+    "DEBUG": lambda_.ApplicationLogLevel.DEBUG,
+    "INFO": lambda_.ApplicationLogLevel.INFO,
+    "WARNING": lambda_.ApplicationLogLevel.WARN,
+    "ERROR": lambda_.ApplicationLogLevel.ERROR,
+}
+
+
+def functions_code() -> lambda_.Code:
+    """ONE asset for all functions: the functions/ folder as it is (no bundling, no Docker)."""
+    return lambda_.Code.from_asset(
+        str(FUNCTIONS_DIR), exclude=["**/__pycache__", "**/*.pyc", "**/.pytest_cache", "**/.mypy_cache"]
+    )
+
+
+@dataclass(frozen=True)
+class Platform:
+    """What every function of the stateless stack shares."""
+
+    config: Config
+    code: lambda_.Code
+    layer: lambda_.ILayerVersion
+    bus: events.IEventBus
+    key: kms.IKey
+    monitoring: Monitoring
+
+
+@jsii.implements(iam.IGrantable)
+class OmniFunction(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        platform: Platform,
+        domain: str,
+        handler: str,
+        table: dynamodb.ITable | None = None,
+        timeout: Duration = Duration.seconds(10),
+        memory_size: int = DEFAULT_MEMORY_MB,
+        environment: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        config = platform.config
+        self.platform = platform
+        self.domain = domain
+        self.handler = handler
+
+        self.log_group = logs.LogGroup(
+            self,
+            "Logs",
+            retention=config.log_retention,
+            encryption_key=platform.key,
+            removal_policy=config.removal_policy,
+        )
+        # Own role instead of AWSLambdaBasicExecutionRole: it may write its own log group only.
+        self.role = iam.Role(
+            self,
+            "Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=f"Omni {config.stage} {handler}",
+        )
+        self.log_group.grant_write(self.role)
+
+        env = {
+            "EVENT_BUS_NAME": platform.bus.event_bus_name,
+            "STAGE": config.stage,
+            "POWERTOOLS_SERVICE_NAME": f"omni-{domain}",
+            "POWERTOOLS_METRICS_NAMESPACE": "Omni",
+            "POWERTOOLS_LOG_LEVEL": config.log_level,
+        }
+        if table is not None:
+            env["TABLE_NAME"] = table.table_name
+        env.update(environment or {})
+
+        # id "Resource": the function's logical id is the construct's own name (e.g. CatalogApi…).
+        self.function = lambda_.Function(
+            self,
+            "Resource",
+            runtime=RUNTIME,
+            architecture=ARCHITECTURE,
+            code=platform.code,
+            handler=handler,
+            layers=[platform.layer],
+            role=self.role,
+            log_group=self.log_group,
+            logging_format=lambda_.LoggingFormat.JSON,
+            # Lambda drops application logs below this level: keep it equal to Powertools' level.
+            application_log_level_v2=_APPLICATION_LOG_LEVEL[config.log_level],
+            system_log_level_v2=lambda_.SystemLogLevel.INFO,
+            tracing=lambda_.Tracing.ACTIVE,
+            memory_size=memory_size,
+            timeout=timeout,
+            environment=env,
+            description=handler,
+        )
+        nag.WILDCARD_RESOURCE.on(self.role)
+        nag.PYTHON_RUNTIME.on(self.function)
+
+        if config.alarms:
+            platform.monitoring.alarm(
+                self,
+                "ErrorsAlarm",
+                self.function.metric_errors(period=FIVE_MINUTES, statistic="Sum"),
+                description=f"{handler} raised errors",
+            )
+
+    # IGrantable: any CDK grant works on the construct directly (prefer the methods below).
+    @property
+    def grant_principal(self) -> iam.IPrincipal:
+        return self.function.grant_principal
+
+    def add_environment(self, key: str, value: str) -> None:
+        self.function.add_environment(key, value)
+
+    # --- least-privilege grants ------------------------------------------------------------
+
+    def read_write(self, table: dynamodb.ITable, *, indexes: tuple[str, ...] = ()) -> None:
+        """Items of `table` (no table management), and queries on the named indexes only."""
+        self._grant_table(table, TABLE_READ_ACTIONS + TABLE_WRITE_ACTIONS, indexes)
+        if table.encryption_key is not None:
+            table.encryption_key.grant_encrypt_decrypt(self.function)
+            self.kms_grant_used()
+
+    def read(self, table: dynamodb.ITable, *, indexes: tuple[str, ...] = ()) -> None:
+        self._grant_table(table, TABLE_READ_ACTIONS, indexes)
+        if table.encryption_key is not None:
+            table.encryption_key.grant_decrypt(self.function)
+
+    def _grant_table(self, table: dynamodb.ITable, actions: tuple[str, ...], indexes: tuple[str, ...]) -> None:
+        # Like table.grant_*_data, but each index by name instead of `<table>/index/*`.
+        iam.Grant.add_to_principal(grantee=self.function, actions=list(actions), resource_arns=[table.table_arn])
+        if indexes:
+            iam.Grant.add_to_principal(
+                grantee=self.function,
+                actions=list(INDEX_ACTIONS),
+                resource_arns=[f"{table.table_arn}/index/{name}" for name in indexes],
+            )
+
+    def publish_events(self, bus: events.IEventBus) -> None:
+        bus.grant_put_events_to(self.function)
+
+    def kms_grant_used(self) -> None:
+        """The CDK grants for the customer key add kms:ReEncrypt* and kms:GenerateDataKey*."""
+        nag.KMS_REENCRYPT.on(self.role)
+        nag.KMS_GENERATE_DATA_KEY.on(self.role)
+

@@ -1,0 +1,36 @@
+"""The one dependency layer (layers/requirements.txt, built with pip for arm64 / Python 3.13)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aws_cdk import aws_lambda as lambda_
+from constructs import Construct
+
+from omni_infra.config import REPO_ROOT
+
+LAYER_BUILD = REPO_ROOT / "layers" / "build"
+RUNTIME = lambda_.Runtime.PYTHON_3_13
+ARCHITECTURE = lambda_.Architecture.ARM_64
+
+
+class LayerNotBuilt(RuntimeError):
+    """layers/build is missing: synth cannot package the functions' dependencies."""
+
+
+def dependencies_layer(scope: Construct, id: str, build_dir: Path = LAYER_BUILD) -> lambda_.LayerVersion:
+    if not (build_dir / "python").is_dir():
+        raise LayerNotBuilt(
+            f"{build_dir / 'python'} does not exist: the Lambda layer has not been built. "
+            "Run `make layer` (pip install --platform manylinux2014_aarch64 --implementation cp "
+            "--python-version 3.13 --only-binary=:all: -r layers/requirements.txt "
+            "--target layers/build/python), then synthesize again."
+        )
+    return lambda_.LayerVersion(
+        scope,
+        id,
+        code=lambda_.Code.from_asset(str(build_dir), exclude=["**/__pycache__", "**/*.pyc", ".built"]),
+        compatible_runtimes=[RUNTIME],
+        compatible_architectures=[ARCHITECTURE],
+        description="Omni dependencies (layers/requirements.txt)",
+    )

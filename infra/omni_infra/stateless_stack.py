@@ -1,0 +1,62 @@
+"""omni-<stage>-stateless: what can be replaced at any time. Functions, triggers, the API.
+
+Receives the stateful stack's key, tables, bus and user pool (CDK generates the exports/imports).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aws_cdk import Stack
+from constructs import Construct
+
+from omni_infra.api import OmniApi
+from omni_infra.config import Config
+from omni_infra.domains import DOMAINS
+from omni_infra.domains.base import DomainServices
+from omni_infra.function import Platform, functions_code
+from omni_infra.layer import LAYER_BUILD, dependencies_layer
+from omni_infra.monitoring import Monitoring
+from omni_infra.stateful_stack import StatefulStack
+
+
+class StatelessStack(Stack):
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        config: Config,
+        data: StatefulStack,
+        openapi: Path,
+        layer_dir: Path = LAYER_BUILD,
+        **kwargs,
+    ) -> None:
+        super().__init__(scope, id, **kwargs)
+        self.config = config
+
+        monitoring = Monitoring(self, "Monitoring", prefix=config.prefix, key=data.key)
+        self.platform = Platform(
+            config=config,
+            code=functions_code(),
+            layer=dependencies_layer(self, "Dependencies", build_dir=layer_dir),
+            bus=data.bus,
+            key=data.key,
+            monitoring=monitoring,
+        )
+
+        self.domains: dict[str, DomainServices] = {}
+        for _, services_cls in DOMAINS:
+            name = services_cls.spec.name
+            self.domains[name] = services_cls(self, platform=self.platform, table=data.tables.get(name))
+
+        self.api = OmniApi(
+            self,
+            "Api",
+            config=config,
+            document=openapi,
+            functions={name: services.api for name, services in self.domains.items() if services.api},
+            user_pool=data.user_pool,
+            key=data.key,
+            monitoring=monitoring,
+        )

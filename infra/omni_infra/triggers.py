@@ -1,0 +1,110 @@
+"""The three ways a function is triggered besides the API, each with its dead-letter queue and alarm.
+
+Every domain uses these and only these, so retries, ages and DLQs are the same everywhere:
+- `stream_consumer`: a DynamoDB stream mapping (partial batch failures, bisect, bounded retries/age);
+- `event_consumer`: an EventBridge rule on the omni bus;
+- `scheduled`: a rate rule on the default bus (schedules only exist there).
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from omni_infra import nag
+from omni_infra.function import OmniFunction
+from omni_infra.monitoring import ONE_MINUTE
+
+DLQ_RETENTION = Duration.days(14)
+
+STREAM_BATCH_SIZE = 100
+STREAM_RETRY_ATTEMPTS = 5
+STREAM_MAX_RECORD_AGE = Duration.hours(1)
+
+EVENT_RETRY_ATTEMPTS = 8
+EVENT_MAX_AGE = Duration.hours(2)
+
+
+class DeadLetterQueue(Construct):
+    """A KMS-encrypted, TLS-only queue kept 14 days, with an alarm as soon as it holds a message."""
+
+    def __init__(self, fn: OmniFunction, id: str, *, what: str) -> None:
+        super().__init__(fn, id)
+        platform = fn.platform
+        self.queue = sqs.Queue(
+            self,
+            "Resource",
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=platform.key,
+            enforce_ssl=True,
+            retention_period=DLQ_RETENTION,
+            removal_policy=platform.config.removal_policy,
+        )
+        nag.DLQ_WITHOUT_DLQ.on(self.queue)
+        self.alarm = platform.monitoring.alarm(
+            self,
+            "DepthAlarm",
+            self.queue.metric_approximate_number_of_messages_visible(period=ONE_MINUTE, statistic="Maximum"),
+            description=f"{what} of {fn.handler} could not be delivered: see the dead-letter queue",
+        )
+
+
+def stream_consumer(table: dynamodb.ITable, fn: OmniFunction) -> DeadLetterQueue:
+    """Feed `table`'s stream to `fn`; what still fails after retries goes to a DLQ."""
+    dlq = DeadLetterQueue(fn, "StreamDlq", what="Stream records")
+    fn.function.add_event_source(
+        sources.DynamoEventSource(
+            table,
+            starting_position=lambda_.StartingPosition.TRIM_HORIZON,
+            batch_size=STREAM_BATCH_SIZE,
+            bisect_batch_on_error=True,
+            retry_attempts=STREAM_RETRY_ATTEMPTS,
+            max_record_age=STREAM_MAX_RECORD_AGE,
+            report_batch_item_failures=True,
+            on_failure=sources.SqsDlq(dlq.queue),
+        )
+    )
+    fn.kms_grant_used()  # stream read (KMS decrypt) and DLQ send grants
+    return dlq
+
+
+def event_consumer(fn: OmniFunction, pattern: events.EventPattern) -> DeadLetterQueue:
+    """Deliver the omni bus's events matching `pattern` to `fn`."""
+    dlq = DeadLetterQueue(fn, "EventsDlq", what="Events")
+    events.Rule(
+        fn,
+        "Rule",
+        event_bus=fn.platform.bus,
+        event_pattern=pattern,
+        description=f"omni bus -> {fn.handler}",
+        targets=[_target(fn, dlq)],
+    )
+    return dlq
+
+
+def scheduled(fn: OmniFunction, rate: Duration) -> DeadLetterQueue:
+    """Invoke `fn` every `rate`."""
+    dlq = DeadLetterQueue(fn, "ScheduleDlq", what="Scheduled invocations")
+    events.Rule(
+        fn,
+        "Schedule",
+        schedule=events.Schedule.rate(rate),
+        description=f"every {rate.to_human_string()} -> {fn.handler}",
+        targets=[_target(fn, dlq)],
+    )
+    return dlq
+
+
+def _target(fn: OmniFunction, dlq: DeadLetterQueue) -> targets.LambdaFunction:
+    return targets.LambdaFunction(
+        fn.function,
+        dead_letter_queue=dlq.queue,
+        retry_attempts=EVENT_RETRY_ATTEMPTS,
+        max_event_age=EVENT_MAX_AGE,
+    )
