@@ -1,0 +1,194 @@
+"""`make bench`: the figures Omni promises, measured on this machine and printed.
+
+1. Cold start proxy per handler: wall time of a fresh process that imports the handler module and
+   builds its clients (median of 7), beside a bare `import boto3` + one DynamoDB client.
+2. Warm latency and DynamoDB calls per request, per handler, against DynamoDB Local.
+3. Inventory: reservations per second on one SKU (unsharded vs 10 shards), DynamoDB calls per
+   reservation of an N-line cart, calls and latency of availability for 100 SKUs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "local"), str(ROOT / "tools"), str(ROOT / "tests")]
+os.environ.update(AWS_DEFAULT_REGION="us-east-1", AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", POWERTOOLS_TRACE_DISABLED="true", POWERTOOLS_LOG_LEVEL="ERROR", POWERTOOLS_METRICS_NAMESPACE="Omni", POWERTOOLS_SERVICE_NAME="omni-bench")
+
+warnings.filterwarnings("ignore", "No application metrics to publish")
+
+HANDLERS = {
+    "catalog.handlers.api": ("dynamodb",),
+    "catalog.handlers.outbox": ("events",),
+    "inventory.handlers.api": ("dynamodb",),
+    "inventory.handlers.outbox": ("events",),
+    "inventory.handlers.projection": ("dynamodb",),
+    "inventory.handlers.catalog_sync": ("dynamodb",),
+    "inventory.handlers.hold_sweeper": ("dynamodb",),
+    "profiles.handlers.api": (),
+}
+RUNS = 7
+
+
+def _process_ms(code: str) -> float:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "functions"), "TABLE_NAME": "bench", "CHANNELS": "{}"}
+    samples = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], env=env, check=True)
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def cold_starts() -> None:
+    print("\n== cold start proxy: fresh process, import + clients (median of %d) ==" % RUNS)
+    baseline = _process_ms("import boto3; boto3.client('dynamodb')")
+    print(f"  {'baseline: import boto3 + one DynamoDB client':48} {baseline:7.0f} ms")
+    for module, clients in HANDLERS.items():
+        build = "; ".join(["from kernel.aws import client, dynamodb"] + [("dynamodb()" if c == "dynamodb" else f"client('{c}')") for c in clients])
+        ms = _process_ms(f"import {module}; {build}")
+        print(f"  {module:48} {ms:7.0f} ms  ({ms - baseline:+.0f} ms over baseline)")
+
+
+class CallCounter:
+    """Counts DynamoDB operations made by the domain code's client."""
+
+    def __init__(self):
+        from kernel.aws import dynamodb
+
+        self.calls: Counter = Counter()
+        dynamodb().meta.events.register("before-call.dynamodb.*", self._count)
+
+    def _count(self, event_name=None, **_):
+        self.calls[event_name.rsplit(".", 1)[-1]] += 1
+
+    def take(self) -> Counter:
+        taken, self.calls = self.calls, Counter()
+        return taken
+
+
+def timed(fn, runs: int) -> tuple[float, float]:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+
+
+def _describe(calls: Counter, runs: int) -> str:
+    return ", ".join(f"{name} {count / runs:g}" for name, count in sorted(calls.items())) or "none"
+
+
+def warm_and_inventory(cdk_out: Path, endpoint: str) -> None:
+    import boto3
+
+    from inventory.handlers import api as inventory_api
+    from inventory.logic import holds, planning
+    from inventory.models.holds import ReserveIn
+    from kernel.errors import InsufficientStock
+    from stack_tables import create_domain_table
+    from support.env import domain_environment
+    from support.inventory import WEB, location, stock
+    from support.triggers import Context, api_event
+
+    client = boto3.client("dynamodb", endpoint_url=endpoint)
+    create_domain_table(client, cdk_out, "inventory", "bench-inventory")
+    with domain_environment("bench-inventory", endpoint):
+        counter = CallCounter()
+        location("store-1")
+        skus = [f"SKU-{n:03d}" for n in range(100)]
+        for sku in skus:
+            stock(sku, "store-1", 1000)
+        from inventory.logic import projection
+
+        for sku in skus:
+            projection.recompute(sku)
+        counter.take()
+
+        print("\n== warm handler latency against DynamoDB Local (median / p95, DynamoDB calls per request) ==")
+        runs = 50
+        cases = {
+            "GET /v1/availability (1 SKU)": lambda n: api_event("GET", "/v1/availability", channel_key="key-web", query={"sku": "SKU-001"}),
+            "GET /v1/availability (100 SKUs)": lambda n: api_event("GET", "/v1/availability", channel_key="key-web", query={"sku": skus}),
+            "POST /v1/adjustments (receipt)": lambda n: api_event("POST", "/v1/adjustments", {"source_event_id": f"b-{n}-{time.time_ns()}", "sku": "SKU-002", "location_id": "store-1", "kind": "receipt", "quantity": 1}, operator=True),
+            "POST /v1/holds (1 line)": lambda n: api_event("POST", "/v1/holds", {"reference": f"bench-{n}-{time.time_ns()}", "lines": [{"line": "1", "sku": "SKU-003", "location_id": "store-1", "quantity": 1}]}, channel_key="key-web"),
+        }
+        for name, make in cases.items():
+            counter_n = iter(range(10**9))
+            inventory_api.handler(make(-1), Context())  # warm
+            counter.take()
+            median, p95 = timed(lambda: _ok(inventory_api.handler(make(next(counter_n)), Context())), runs)
+            print(f"  {name:34} {median:6.1f} ms / {p95:6.1f} ms   calls: {_describe(counter.take(), runs)}")
+
+        print("\n== DynamoDB calls per reservation of an N-line cart (warm; goal: one transaction) ==")
+        for lines in (1, 5, 10, 25):
+            request = ReserveIn(reference=f"cart-n{lines}", lines=[{"line": str(i), "sku": skus[i], "location_id": "store-1", "quantity": 1} for i in range(lines)])
+            holds.shard_counts([line.sku for line in request.lines])
+            counter.take()
+            holds.reserve(WEB, request)
+            print(f"  {lines:3} lines: {_describe(counter.take(), 1)}")
+
+        print("\n== reservations per second on one SKU, 16 threads, 4 s each ==")
+        for shards in (1, 10):
+            sku = f"HOT-{shards}"
+            stock(sku, "store-1", 1_000_000)
+            if shards > 1:
+                planning.set_shards(sku, shards)
+            holds.shard_counts([sku])
+            rate, refused = _reserve_rate(sku, holds, ReserveIn, WEB, InsufficientStock)
+            print(f"  {'unsharded' if shards == 1 else f'{shards} shards':10} {rate:7.1f} reservations/s  (refused {refused})")
+
+
+def _ok(response):
+    assert response["statusCode"] < 300, response
+    return response
+
+
+def _reserve_rate(sku, holds, ReserveIn, channel, InsufficientStock, threads: int = 16, seconds: float = 4.0):
+    stop = time.monotonic() + seconds
+    done = Counter()
+    lock = threading.Lock()
+
+    def worker(n):
+        i = 0
+        while time.monotonic() < stop:
+            i += 1
+            try:
+                holds.reserve(channel, ReserveIn(reference=f"{sku}-{n}-{i}", lines=[{"line": "1", "sku": sku, "location_id": "store-1", "quantity": 1}]))
+                key = "ok"
+            except InsufficientStock:
+                key = "refused"
+            with lock:
+                done[key] += 1
+
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(worker, range(threads)))
+    return done["ok"] / seconds, done["refused"]
+
+
+def main() -> None:
+    from omni_local.services import start_dynamodb_local
+    from stack_tables import synthesize
+
+    print(f"Omni bench — python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    cold_starts()
+    with tempfile.TemporaryDirectory() as folder, start_dynamodb_local() as server:
+        cdk_out = Path(os.environ["OMNI_CDK_OUT"]) if os.environ.get("OMNI_CDK_OUT") else synthesize(Path(folder))
+        warm_and_inventory(cdk_out, server.endpoint)
+
+
+if __name__ == "__main__":
+    main()
