@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, HTTPBearer
 
-from kernel.errors import Forbidden, Unauthorized
+from kernel.errors import PROBLEM_RESPONSES, Forbidden, Unauthorized
 from kernel.settings import Channel, settings
 
 SECURITY_SCHEMES = {
@@ -63,9 +63,9 @@ def _shopper(caller: Caller) -> None:
         raise Unauthorized("this route needs a shopper token")
 
 
-OPERATOR = {"security": [{"operatorIam": []}], "middlewares": [_middleware(_operator)]}
-CHANNEL = {"security": [{"channelKey": []}], "middlewares": [_middleware(_channel)]}
-SHOPPER = {"security": [{"channelKey": [], "shopperToken": []}], "middlewares": [_middleware(_shopper)]}
+OPERATOR = {"security": [{"operatorIam": []}], "middlewares": [_middleware(_operator)], "responses": PROBLEM_RESPONSES}
+CHANNEL = {"security": [{"channelKey": []}], "middlewares": [_middleware(_channel)], "responses": PROBLEM_RESPONSES}
+SHOPPER = {"security": [{"channelKey": [], "shopperToken": []}], "middlewares": [_middleware(_shopper)], "responses": PROBLEM_RESPONSES}
 
 
 def current_caller(app) -> Caller:

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
+from pydantic import BaseModel, Field
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -54,3 +55,34 @@ def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> Re
 
 def problem_from(error: DomainError) -> Response:
     return problem(error.status, error.code, error.title, error.detail, **error.extra)
+
+
+class FieldError(BaseModel):
+    in_: str = Field(alias="in", description="body, query or path")
+    field: str
+    type: str
+    message: str | None = None
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, as every error of the API is answered."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    field: str | None = None
+    errors: list[FieldError] | None = None
+
+
+PROBLEM_RESPONSES = {
+    status: {"description": description, "content": {"application/problem+json": {"model": Problem}}}
+    for status, description in {
+        401: "No or invalid shopper token",
+        403: "The credential may not call this route",
+        404: "An unknown resource (the problem names the field)",
+        409: "Conflict with the current state (e.g. insufficient stock)",
+        422: "Invalid request (each bad field is named)",
+    }.items()
+}
