@@ -34,6 +34,11 @@ def put_location(location_id: LocationId, body: LocationIn) -> Location:
     return locations.save(location_id, body)
 
 
+@app.get("/v1/locations", tags=TAGS, summary="Every location", **OPERATOR)
+def list_locations() -> list[Location]:
+    return locations.all_locations()
+
+
 @app.get("/v1/locations/<location_id>", tags=TAGS, summary="A location", **OPERATOR)
 def get_location(location_id: LocationId) -> Location:
     return locations.get(location_id)

@@ -16,6 +16,10 @@ def save(location_id: str, body: LocationIn) -> Location:
     return location_table.save(location_id, body)
 
 
+def all_locations() -> list[Location]:
+    return location_table.all_locations()
+
+
 def get(location_id: str) -> Location:
     location = location_table.get(location_id)
     if location is None:

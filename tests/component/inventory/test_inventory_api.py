@@ -139,3 +139,15 @@ def test_safety_stock_and_buffers_lower_what_a_channel_is_promised(shop):
     deliver(shop)
     status, body = call(api.handler, "GET", "/v1/availability", channel_key="key-web", query={"sku": "TEE-S", "location_id": "paris"})
     assert body["items"] == [{"sku": "TEE-S", "available": 5, "locations": {"paris": 8}}]
+
+
+def test_closing_a_location_takes_its_stock_out_of_every_channel(shop):
+    receipt("asn-1", quantity=7)
+    deliver(shop)
+    closed = {**STORE, "open": False}
+    assert call(api.handler, "PUT", "/v1/locations/paris", closed, operator=True)[1]["open"] is False
+    deliver(shop)
+    status, body = call(api.handler, "GET", "/v1/availability", channel_key="key-web", query={"sku": "TEE-S"})
+    assert body["items"][0]["available"] == 0
+    status, listed = call(api.handler, "GET", "/v1/locations", operator=True)
+    assert [(location["location_id"], location["channels"]) for location in listed] == [("paris", ["web"])]
