@@ -14,7 +14,6 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from decimal import Decimal
 from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord, DynamoDBStreamEvent
@@ -23,6 +22,7 @@ from kernel.aws import client
 from kernel.envelope import DomainEvent, Envelope
 from kernel.observability import logger, metrics, tracer
 from kernel.settings import settings
+from kernel.table import plain
 
 _NAMESPACE = uuid.UUID("6f0d8c1e-2b54-4c0a-9a57-0d6e0e4c1a11")
 PUT_EVENTS_CHUNK = 10
@@ -40,22 +40,10 @@ class Change:
 Mapper = Callable[[Change], Iterable[DomainEvent]]
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    if isinstance(value, set):
-        return sorted(_plain(item) for item in value)
-    return value
-
-
 def change_of(record: DynamoDBRecord) -> Change:
     stream = record.dynamodb
-    old = _plain(stream.old_image) if stream and stream.old_image else None
-    new = _plain(stream.new_image) if stream and stream.new_image else None
+    old = plain(stream.old_image) if stream and stream.old_image else None
+    new = plain(stream.new_image) if stream and stream.new_image else None
     return Change(name=record.event_name.name if record.event_name else "MODIFY", old=old, new=new)
 
 

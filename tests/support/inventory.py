@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from inventory.dal import skus, table
+from inventory.dal import skus
+from kernel import table
 from inventory.logic import adjustments, locations
 from inventory.models.location import LocationIn
 from inventory.models.stock import AdjustmentIn

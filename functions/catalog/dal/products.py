@@ -10,6 +10,7 @@ from botocore.exceptions import ClientError
 from catalog.models.product import Price, Product, Sku
 from kernel.aws import dynamodb
 from kernel.context import correlation_id
+from kernel import table
 from kernel.errors import Conflict, NotFound
 from kernel.settings import settings
 
@@ -62,22 +63,14 @@ def create_product(product: Product) -> None:
     }
     items = [product_item] + [_sku_item(sku) for sku in product.skus]
     try:
-        dynamodb().transact_write_items(
-            TransactItems=[
-                {"Put": {"TableName": settings().table_name, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}}
-                for item in items
-            ]
-        )
-    except ClientError as error:
-        if error.response["Error"]["Code"] != "TransactionCanceledException":
-            raise
-        reasons = error.response.get("CancellationReasons", [])
-        taken = [items[i]["pk"] for i, reason in enumerate(reasons) if reason.get("Code") == "ConditionalCheckFailed"]
-        raise Conflict("already exists: " + ", ".join(taken), existing=taken) from error
+        table.transact([table.put(item, "attribute_not_exists(pk)") for item in items])
+    except table.Rejected as rejected:
+        taken = [items[index]["pk"] for index in rejected.failed()]
+        raise Conflict("already exists: " + ", ".join(taken), existing=taken) from rejected
 
 
 def get_product(product_id: str) -> Product | None:
-    item = dynamodb().get_item(TableName=settings().table_name, Key=_product_key(product_id)).get("Item")
+    item = table.get(_product_key(product_id))
     if item is None:
         return None
     skus = get_skus(item["skus"])
@@ -90,16 +83,7 @@ def get_product(product_id: str) -> Product | None:
 
 
 def get_skus(codes: list[str]) -> dict[str, Sku]:
-    found: dict[str, Sku] = {}
-    keys = [_sku_key(code) for code in dict.fromkeys(codes)]
-    for start in range(0, len(keys), 100):
-        request = {settings().table_name: {"Keys": keys[start : start + 100], "ConsistentRead": True}}
-        while request:
-            response = dynamodb().batch_get_item(RequestItems=request)
-            for item in response["Responses"].get(settings().table_name, []):
-                found[item["sku"]] = _sku_from(item)
-            request = response.get("UnprocessedKeys") or None
-    return found
+    return {item["sku"]: _sku_from(item) for item in table.batch_get([_sku_key(code) for code in codes])}
 
 
 def set_price(sku: str, channel: str, currency: str, amount: int) -> Sku:
@@ -117,4 +101,4 @@ def set_price(sku: str, channel: str, currency: str, amount: int) -> Sku:
         if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
             raise NotFound(f"unknown sku {sku}", field="sku") from error
         raise
-    return _sku_from(item)
+    return _sku_from(table.plain(item))

@@ -3,7 +3,8 @@ Writing it in the same transaction as the stock change makes the change happen e
 
 from __future__ import annotations
 
-from inventory.dal import keys, table
+from inventory.dal import keys
+from kernel import table
 from inventory.models.stock import Adjustment
 from kernel.context import correlation_id
 

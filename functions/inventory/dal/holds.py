@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from inventory.dal import keys, table
+from inventory.dal import keys
+from kernel import table
 from inventory.models.holds import Hold, HoldState
 from kernel.context import correlation_id
 

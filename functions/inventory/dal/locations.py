@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from botocore.exceptions import ClientError
 
-from inventory.dal import keys, table
+from inventory.dal import keys
+from kernel import table
 from inventory.models.location import Location, LocationIn
 from kernel.aws import dynamodb
 from kernel.context import correlation_id

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from inventory.dal import keys, table
+from inventory.dal import keys
+from kernel import table
 from inventory.models.stock import StockShard
 from kernel.context import correlation_id
 

@@ -8,7 +8,8 @@ import time
 from datetime import datetime
 
 from inventory.dal import holds as holds_table
-from inventory.dal import keys, locations, skus, table
+from inventory.dal import keys, locations, skus
+from kernel import table
 from inventory.dal import stock as stock_table
 from inventory.dal.stock import StockChange
 from inventory.logic.atp import allocate

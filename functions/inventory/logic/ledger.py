@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from inventory.dal import locations, skus, table
+from inventory.dal import locations, skus
+from kernel import table
 from kernel.errors import Conflict, NotFound
 
 MAX_ATTEMPTS = 8

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from inventory.dal import availability as availability_table
-from inventory.dal import skus, table
+from inventory.dal import skus
+from kernel import table
 from inventory.dal import stock as stock_table
 from inventory.dal.stock import StockChange
 from inventory.logic import holds

@@ -1,4 +1,5 @@
-"""The inventory table's primitives: transactions that report why they failed, and batched reads."""
+"""A domain table's primitives, for every domain's dal: transactions that report why they failed,
+consistent batched reads and queries, and conversions between stored and plain values. No keys here."""
 
 from __future__ import annotations
 
