@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import subprocess
@@ -52,7 +51,7 @@ def _process_ms(code: str) -> float:
 
 
 def cold_starts() -> None:
-    print("\n== cold start proxy: fresh process, import + clients (median of %d) ==" % RUNS)
+    print(f"\n== cold start proxy: fresh process, import + clients (median of {RUNS}) ==")
     baseline = _process_ms("import boto3; boto3.client('dynamodb')")
     print(f"  {'baseline: import boto3 + one DynamoDB client':48} {baseline:7.0f} ms")
     for module, clients in HANDLERS.items():
@@ -127,10 +126,10 @@ def warm_and_inventory(cdk_out: Path, endpoint: str) -> None:
             "POST /v1/holds (1 line)": lambda n: api_event("POST", "/v1/holds", {"reference": f"bench-{n}-{time.time_ns()}", "lines": [{"line": "1", "sku": "SKU-003", "location_id": "store-1", "quantity": 1}]}, channel_key="key-web"),
         }
         for name, make in cases.items():
-            counter_n = iter(range(10**9))
+            numbers = iter(range(10**9))
             inventory_api.handler(make(-1), Context())  # warm
             counter.take()
-            median, p95 = timed(lambda: _ok(inventory_api.handler(make(next(counter_n)), Context())), runs)
+            median, p95 = timed(lambda make=make, numbers=numbers: _ok(inventory_api.handler(make(next(numbers)), Context())), runs)
             print(f"  {name:34} {median:6.1f} ms / {p95:6.1f} ms   calls: {_describe(counter.take(), runs)}")
 
         print("\n== DynamoDB calls per reservation of an N-line cart (warm; goal: one transaction) ==")

@@ -13,7 +13,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord, DynamoDBStreamEvent
@@ -56,7 +56,7 @@ class StreamOutbox:
         change = change_of(record)
         item = change.new or change.old or {}
         approx = record.dynamodb.approximate_creation_date_time if record.dynamodb else None
-        time = datetime.fromtimestamp(approx, timezone.utc) if approx else datetime.now(timezone.utc)
+        time = datetime.fromtimestamp(approx, UTC) if approx else datetime.now(UTC)
         entries = []
         for index, event in enumerate(self.mapper(change)):
             envelope = Envelope.wrap(
@@ -107,7 +107,7 @@ class StreamOutbox:
         except Exception:
             logger.exception("PutEvents failed")
             return chunk[0][0]
-        failed = [position for (position, _), result in zip(chunk, response["Entries"]) if result.get("ErrorCode")]
+        failed = [position for (position, _), result in zip(chunk, response["Entries"], strict=True) if result.get("ErrorCode")]
         if failed:
             logger.error("PutEvents rejected entries", extra={"failed": response.get("FailedEntryCount"), "entries": json.dumps(response["Entries"])})
         return min(failed) if failed else None

@@ -109,6 +109,20 @@ def check(key: dict, condition: str = "attribute_exists(pk)", values: dict | Non
     return _with_table({"Key": key, "ConditionExpression": condition, "ExpressionAttributeValues": values}, "ConditionCheck")
 
 
+def update_now(key: dict, expression: str, condition: str | None = None, values: dict | None = None, names: dict | None = None) -> dict | None:
+    """One update outside a transaction; the item after it, or None when the condition failed."""
+    arguments = {"TableName": settings().table_name, "Key": key, "UpdateExpression": expression, "ReturnValues": "ALL_NEW"}
+    for name, value in (("ConditionExpression", condition), ("ExpressionAttributeValues", values), ("ExpressionAttributeNames", names)):
+        if value:
+            arguments[name] = value
+    try:
+        return plain(dynamodb().update_item(**arguments)["Attributes"])
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            return None
+        raise
+
+
 def get(key: dict) -> dict | None:
     item = dynamodb().get_item(TableName=settings().table_name, Key=key, ConsistentRead=True).get("Item")
     return plain(item) if item else None

@@ -3,8 +3,8 @@
 import boto3
 import pytest
 
-from support.env import domain_environment
 from stack_tables import create_domain_table
+from support.env import domain_environment
 
 
 @pytest.fixture

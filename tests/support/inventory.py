@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from inventory.dal import skus
-from kernel import table
 from inventory.logic import adjustments, locations
 from inventory.models.location import LocationIn
 from inventory.models.stock import AdjustmentIn
+from kernel import table
 from kernel.settings import Channel
 
 WEB = Channel(id="web", kind="storefront")

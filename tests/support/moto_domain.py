@@ -8,8 +8,8 @@ import json
 import boto3
 from moto import mock_aws
 
-from support.env import domain_environment
 from stack_tables import create_domain_table
+from support.env import domain_environment
 
 
 class Domain:

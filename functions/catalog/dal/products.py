@@ -5,14 +5,10 @@
 
 from __future__ import annotations
 
-from botocore.exceptions import ClientError
-
 from catalog.models.product import Price, Product, Sku
-from kernel.aws import dynamodb
-from kernel.context import correlation_id
 from kernel import table
+from kernel.context import correlation_id
 from kernel.errors import Conflict, NotFound
-from kernel.settings import settings
 
 
 def _product_key(product_id: str) -> dict:
@@ -87,18 +83,13 @@ def get_skus(codes: list[str]) -> dict[str, Sku]:
 
 
 def set_price(sku: str, channel: str, currency: str, amount: int) -> Sku:
-    try:
-        item = dynamodb().update_item(
-            TableName=settings().table_name,
-            Key=_sku_key(sku),
-            UpdateExpression="SET prices.#key = :amount, correlation_id = :cid ADD seq :one",
-            ConditionExpression="attribute_exists(pk)",
-            ExpressionAttributeNames={"#key": price_key(channel, currency)},
-            ExpressionAttributeValues={":amount": amount, ":one": 1, ":cid": correlation_id()},
-            ReturnValues="ALL_NEW",
-        )["Attributes"]
-    except ClientError as error:
-        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-            raise NotFound(f"unknown sku {sku}", field="sku") from error
-        raise
-    return _sku_from(table.plain(item))
+    item = table.update_now(
+        _sku_key(sku),
+        "SET prices.#key = :amount, correlation_id = :cid ADD seq :one",
+        "attribute_exists(pk)",
+        {":amount": amount, ":one": 1, ":cid": correlation_id()},
+        {"#key": price_key(channel, currency)},
+    )
+    if item is None:
+        raise NotFound(f"unknown sku {sku}", field="sku")
+    return _sku_from(item)

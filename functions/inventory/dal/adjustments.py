@@ -4,8 +4,8 @@ Writing it in the same transaction as the stock change makes the change happen e
 from __future__ import annotations
 
 from inventory.dal import keys
-from kernel import table
 from inventory.models.stock import Adjustment
+from kernel import table
 from kernel.context import correlation_id
 
 RETENTION_SECONDS = 90 * 86_400  # how long a source event id is remembered

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from inventory.dal import keys
-from kernel import table
 from inventory.models.holds import Hold, HoldState
+from kernel import table
 from kernel.context import correlation_id
 
 FINISHED_HOLD_RETENTION_SECONDS = 30 * 86_400  # DynamoDB TTL tidies finished holds away after this

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from botocore.exceptions import ClientError
-
 from inventory.dal import keys
-from kernel import table
 from inventory.models.location import Location, LocationIn
-from kernel.aws import dynamodb
+from kernel import table
 from kernel.context import correlation_id
 from kernel.errors import NotFound
-from kernel.settings import settings
 
 
 def location_from(item: dict) -> Location:
@@ -22,15 +18,8 @@ def save(location_id: str, body: LocationIn) -> Location:
     names = {f"#{name}": name for name in fields}
     values = {f":{name}": value for name, value in fields.items()} | {":one": 1, ":id": location_id, ":type": "location", ":cid": correlation_id()}
     assignments = ", ".join(f"#{name} = :{name}" for name in fields)
-    item = dynamodb().update_item(
-        TableName=settings().table_name,
-        Key=keys.location(location_id),
-        UpdateExpression=f"SET {assignments}, location_id = :id, #t = :type, correlation_id = :cid ADD seq :one",
-        ExpressionAttributeNames=names | {"#t": "type"},
-        ExpressionAttributeValues=values,
-        ReturnValues="ALL_NEW",
-    )["Attributes"]
-    return location_from(table.plain(item))
+    item = table.update_now(keys.location(location_id), f"SET {assignments}, location_id = :id, #t = :type, correlation_id = :cid ADD seq :one", None, values, names | {"#t": "type"})
+    return location_from(item)
 
 
 def get(location_id: str) -> Location | None:
@@ -49,17 +38,12 @@ def exists(location_id: str) -> dict:
 
 def set_channel(location_id: str, channel: str, serves: bool) -> Location:
     membership = "ADD channels :channel, seq :one" if serves else "DELETE channels :channel ADD seq :one"
-    try:
-        item = dynamodb().update_item(
-            TableName=settings().table_name,
-            Key=keys.location(location_id),
-            UpdateExpression=f"SET correlation_id = :cid {membership}",
-            ConditionExpression="attribute_exists(pk)",
-            ExpressionAttributeValues={":channel": {channel}, ":one": 1, ":cid": correlation_id()},
-            ReturnValues="ALL_NEW",
-        )["Attributes"]
-    except ClientError as error:
-        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-            raise NotFound(f"unknown location {location_id}", field="location_id") from error
-        raise
-    return location_from(table.plain(item))
+    item = table.update_now(
+        keys.location(location_id),
+        f"SET correlation_id = :cid {membership}",
+        "attribute_exists(pk)",
+        {":channel": {channel}, ":one": 1, ":cid": correlation_id()},
+    )
+    if item is None:
+        raise NotFound(f"unknown location {location_id}", field="location_id")
+    return location_from(item)

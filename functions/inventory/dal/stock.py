@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, replace
 
 from inventory.dal import keys
-from kernel import table
 from inventory.models.stock import StockShard
+from kernel import table
 from kernel.context import correlation_id
 
 

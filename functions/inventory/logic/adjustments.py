@@ -133,7 +133,7 @@ def record_sale(channel: Channel, body: SaleIn) -> list[Adjustment]:
         free = {row: {number: max(0, shard.available) for number, shard in shards.items()} for row, shards in read.items()}
         taken: dict[tuple[str, str, int], int] = defaultdict(int)
         now = clock.iso(clock.now())
-        for line, source_id in zip(body.lines, ids):
+        for line, source_id in zip(body.lines, ids, strict=True):
             row = (line.sku, line.location_id)
             remaining = line.quantity
             for number in sorted(free[row], key=lambda n: -free[row][n]):

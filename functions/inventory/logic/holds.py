@@ -9,12 +9,11 @@ from datetime import datetime
 
 from inventory.dal import holds as holds_table
 from inventory.dal import keys, locations, skus
-from kernel import table
 from inventory.dal import stock as stock_table
 from inventory.dal.stock import StockChange
 from inventory.logic.atp import allocate
 from inventory.models.holds import ACTIVE, Hold, HoldLineIn, Holds, HoldState, ReserveIn
-from kernel import clock
+from kernel import clock, table
 from kernel.errors import Conflict, InsufficientStock, NotFound
 from kernel.settings import Channel
 
@@ -190,7 +189,7 @@ def transition(channel: Channel, reference: str, action: str, lines: list[str] |
             table.transact(operations)
         except table.Rejected as rejected:
             if any(index >= len(moving) for index in rejected.failed()):
-                raise Conflict("fewer units are on hand than held: a count found them missing", code="units_missing")
+                raise Conflict("fewer units are on hand than held: a count found them missing", code="units_missing") from rejected
             continue  # a hold moved underneath (expired, released elsewhere): look again
         updates = {"state": target, "updated_at": now} | ({"expires_at": None} if target is HoldState.hard else {})
         return Holds(reference=reference, holds=[hold.model_copy(update=updates) if hold in moving else hold for hold in chosen])

@@ -6,12 +6,12 @@ from collections import defaultdict
 
 from inventory.dal import availability as availability_table
 from inventory.dal import skus
-from kernel import table
 from inventory.dal import stock as stock_table
 from inventory.dal.stock import StockChange
 from inventory.logic import holds
 from inventory.logic.atp import split_evenly
 from inventory.logic.ledger import Retry, Step, guards, run
+from kernel import table
 from kernel.errors import NotFound, Unprocessable
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from kernel.envelope import DomainEvent
 
@@ -25,7 +25,7 @@ class StockChanged(DomainEvent):
     seq: int
 
 
-class Crossing(str, Enum):
+class Crossing(StrEnum):
     out_of_stock = "out_of_stock"
     back_in_stock = "back_in_stock"
     low_stock = "low_stock"

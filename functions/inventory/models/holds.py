@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 from kernel.types import Identifier, Quantity, SkuCode
 
 
-class HoldState(str, Enum):
+class HoldState(StrEnum):
     soft = "soft"  # a cart hold with an expiry
     hard = "hard"  # an order hold: no expiry
     committed = "committed"  # picked or shipped: left on hand

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from kernel.types import ChannelId, Identifier
 
 
-class LocationKind(str, Enum):
+class LocationKind(StrEnum):
     store = "store"
     warehouse = "warehouse"
     dark_store = "dark_store"
 
 
-class Capability(str, Enum):
+class Capability(StrEnum):
     ship = "ship"
     pickup = "pickup"
     ship_from_store = "ship_from_store"

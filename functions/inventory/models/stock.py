@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
@@ -44,7 +44,7 @@ class StockLevel(BaseModel):
     shards: int
 
 
-class AdjustmentKind(str, Enum):
+class AdjustmentKind(StrEnum):
     receipt = "receipt"  # units arrived: on hand up
     damage = "damage"  # units found damaged or put in quality control: unavailable up
     restore = "restore"  # units back from quality control: unavailable down

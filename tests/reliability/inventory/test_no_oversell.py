@@ -10,7 +10,6 @@ import pytest
 from inventory.logic import holds, planning
 from inventory.models.holds import ReserveIn
 from kernel.errors import Conflict, InsufficientStock
-
 from support.inventory import WEB, assert_ledger_matches_counters, location, stock
 
 
@@ -42,7 +41,7 @@ def test_concurrent_multi_line_carts_are_all_or_nothing(inventory_db):
     rng = random.Random(7)
     carts = {f"cart-{n}": [(sku, loc, rng.randint(1, 3)) for (sku, loc) in rng.sample(sorted(supply), rng.randint(2, 3))] for n in range(150)}
     with ThreadPoolExecutor(max_workers=30) as pool:
-        outcome = dict(zip(carts, pool.map(lambda ref: _reserve(ref, carts[ref]), carts)))
+        outcome = dict(zip(carts, pool.map(lambda ref: _reserve(ref, carts[ref]), carts), strict=True))
     rows = assert_ledger_matches_counters()
     from inventory.dal import holds as hold_rows
 
@@ -50,7 +49,7 @@ def test_concurrent_multi_line_carts_are_all_or_nothing(inventory_db):
         held = hold_rows.of_reference(reference)
         assert len(held) == (len(lines) if outcome[reference] else 0), f"{reference} is partly held"
     for (sku, loc), units in supply.items():
-        expected = sum(q for ref, lines in carts.items() if outcome[ref] for s, l, q in lines if (s, l) == (sku, loc))
+        expected = sum(q for ref, lines in carts.items() if outcome[ref] for s, place, q in lines if (s, place) == (sku, loc))
         assert rows[(sku, loc, 0)]["held"] == expected <= units
         assert rows[(sku, loc, 0)]["available"] >= 0
     assert 0 < sum(outcome.values()) < len(carts)  # the test really contended
