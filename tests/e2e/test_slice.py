@@ -69,7 +69,14 @@ def test_wrong_or_missing_credentials_are_refused_and_change_nothing(runtime, sl
     web = channel_session("web")
     assert web.post("/v1/adjustments", json=adjustment).status_code == 403  # a channel key is no operator credential
     assert slice_ready.http.post(slice_ready.api_url + "/v1/adjustments", json=adjustment).status_code == 403  # unsigned
-    forged = slice_ready.http.post(slice_ready.api_url + "/v1/adjustments", json=adjustment, headers={"Authorization": "AWS4-HMAC-SHA256 Credential=LOCALOPERATORKEY/20261123/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=" + "0" * 64, "X-Amz-Date": time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())})
+    forged = slice_ready.http.post(
+        slice_ready.api_url + "/v1/adjustments",
+        json=adjustment,
+        headers={
+            "Authorization": "AWS4-HMAC-SHA256 Credential=LOCALOPERATORKEY/20261123/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=" + "0" * 64,
+            "X-Amz-Date": time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()),
+        },
+    )
     assert forged.status_code == 403
     assert slice_ready.http.get(slice_ready.api_url + "/v1/availability", params={"sku": "E2E-TEE-S"}).status_code == 403  # no key
     assert slice_ready.http.get(slice_ready.api_url + "/v1/availability", params={"sku": "E2E-TEE-S"}, headers={"x-api-key": "not-a-key"}).status_code == 403
