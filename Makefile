@@ -56,6 +56,7 @@ dev: synth
 	$(PY) -m omni_local --cdk-out cdk.out --seed demo:seed
 
 test: deps layer
+	$(VENV)/bin/ruff check functions infra local tools tests
 	$(PY) -m pytest
 
 bench: deps layer

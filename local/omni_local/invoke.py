@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import urllib.error
 import urllib.request
@@ -17,8 +18,19 @@ from pathlib import Path
 from omni_local.state import DEFAULT, read_state
 
 
+_KEY_ID = re.compile(r"\$\{channel-key-id:([\w-]+)\}")
+
+
+def with_local_key_ids(text: str, state: dict) -> str:
+    """Samples say ${channel-key-id:web} where API Gateway puts the caller's API key id: use this runtime's."""
+    ids = {key["value"]: key["id"] for key in state.get("api_keys", [])}
+    by_channel = {channel: ids.get(value, "") for channel, value in state.get("channel_keys", {}).items()}
+    return _KEY_ID.sub(lambda match: by_channel.get(match.group(1), match.group(0)), text)
+
+
 def invoke(function: str, event: object, state_file: str | Path | None = None) -> tuple[int, object]:
     state = read_state(state_file)
+    event = json.loads(with_local_key_ids(json.dumps(event), state))
     request = urllib.request.Request(state["invoke_endpoint"] + function, data=json.dumps(event).encode(), method="POST", headers={"Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
