@@ -15,13 +15,13 @@ CHANNEL_KEYS = {
 
 
 def clear_caches() -> None:
-    from inventory.logic import holds
+    from inventory.logic import shards
     from kernel import aws, settings
 
     settings.settings.cache_clear()
     aws.client.cache_clear()
     aws.dynamodb.cache_clear()
-    holds._shard_counts.clear()
+    shards.forget_all()
 
 
 @contextlib.contextmanager

@@ -34,10 +34,6 @@ def _replayed(source_event_id: str, kind: str) -> Adjustment:
     return previous
 
 
-def _retry(_: dict | None) -> None:
-    raise Retry
-
-
 def adjust(body: AdjustmentIn) -> Adjustment:
     if body.kind is AdjustmentKind.count and body.count_version is None:
         raise Unprocessable("a count needs count_version", errors=[{"in": "body", "field": "count_version", "type": "missing"}])
@@ -72,7 +68,7 @@ def adjust(body: AdjustmentIn) -> Adjustment:
             field="quantity",
         )
 
-    return run(build, lambda: _replayed(body.source_event_id, body.kind.value), refused) or adjustment
+    return run(build, refused, on_replay=lambda: _replayed(body.source_event_id, body.kind.value)) or adjustment
 
 
 def _count_steps(body: AdjustmentIn) -> list[Step]:
@@ -115,7 +111,7 @@ def transfer(body: TransferIn) -> Adjustment:
         steps = [_record(adjustment), *guards([body.sku], [body.from_location_id, body.to_location_id])]
         return steps + [Step(change.operation(), "stock") for change in moves]
 
-    return run(build, lambda: _replayed(body.source_event_id, "transfer"), _retry) or adjustment
+    return run(build, on_replay=lambda: _replayed(body.source_event_id, "transfer")) or adjustment
 
 
 def record_sale(channel: Channel, body: SaleIn) -> list[Adjustment]:
@@ -151,5 +147,5 @@ def record_sale(channel: Channel, body: SaleIn) -> list[Adjustment]:
             steps.append(Step(change.operation(), "stock"))
         return steps
 
-    replay = run(build, lambda: [_replayed(source_id, "sale") for source_id in ids], _retry)
+    replay = run(build, on_replay=lambda: [_replayed(source_id, "sale") for source_id in ids])
     return replay or result

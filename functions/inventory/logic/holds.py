@@ -4,41 +4,22 @@ rows and the stock rows they hold, so held counters always equal the sum of acti
 from __future__ import annotations
 
 import random
-import time
 from datetime import datetime
 
 from inventory.dal import holds as holds_table
-from inventory.dal import keys, locations, skus
+from inventory.dal import keys, locations
 from inventory.dal import stock as stock_table
 from inventory.dal.stock import StockChange
 from inventory.logic.atp import allocate
+from inventory.logic.shards import learn, shard_counts
 from inventory.models.holds import ACTIVE, Hold, HoldLineIn, Holds, HoldState, ReserveIn
 from kernel import clock, table
 from kernel.errors import Conflict, InsufficientStock, NotFound
 from kernel.settings import Channel
 
 MAX_ATTEMPTS = 8
-SHARD_COUNT_TTL_SECONDS = 30.0
-_shard_counts: dict[str, tuple[int, float]] = {}  # sku -> (shards, valid until): saves a read per reservation
 
 Row = tuple[str, str]  # (sku, location)
-
-
-def shard_counts(codes: list[str]) -> dict[str, int]:
-    """How many stock shards each SKU has (cached briefly); NotFound for SKUs inventory does not know."""
-    moment = time.monotonic()
-    stale = [code for code in set(codes) if _shard_counts.get(code, (0, 0.0))[1] < moment]
-    if stale:
-        for code, config in skus.configs(stale).items():
-            _shard_counts[code] = (int(config.get("shards", 1)), moment + SHARD_COUNT_TTL_SECONDS)
-    unknown = sorted(code for code in set(codes) if code not in _shard_counts)
-    if unknown:
-        raise NotFound(f"unknown sku: {', '.join(unknown)}", field="sku", skus=unknown)
-    return {code: _shard_counts[code][0] for code in codes}
-
-
-def _learn_shard_count(sku: str, shards: int) -> None:
-    _shard_counts[sku] = (shards, time.monotonic() + SHARD_COUNT_TTL_SECONDS)
 
 
 def _plan(lines: list[HoldLineIn], counts: dict[str, int], learned: dict[Row, dict[int, int]]) -> dict[str, dict[int, int] | None]:
@@ -56,7 +37,7 @@ def _plan(lines: list[HoldLineIn], counts: dict[str, int], learned: dict[Row, di
                 remaining[row][shard] = figures[shard] - units
         else:
             taken = {random.randrange(shards) if shards > 1 else 0: line.quantity}
-        plan[line.line + "#" + line.location_id] = taken
+        plan[_key(line)] = taken
     return plan
 
 
@@ -114,7 +95,7 @@ def reserve(channel: Channel, request: ReserveIn) -> Holds:
                     change = changes[index - len(new_holds)]
                     if item and int(item.get("shards", 1)) > counts[change.sku]:
                         counts[change.sku] = int(item["shards"])
-                        _learn_shard_count(change.sku, counts[change.sku])
+                        learn(change.sku, counts[change.sku])
                     row = (change.sku, change.location_id)
                     learned[row] = {shard.shard: shard.available for shard in stock_table.shards(*row)}
             if not pending:

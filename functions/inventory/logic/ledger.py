@@ -43,8 +43,14 @@ def ensure_known(sku_codes: list[str], location_ids: list[str]) -> None:
             raise NotFound(f"unknown location {location_id}", field="location_id")
 
 
-def run(build: Callable[[], list[Step]], on_replay: Callable[[], object], on_stock_refused: Callable[[dict | None], None]):
-    """Run the transaction `build` makes. Returns None when it was applied, else what on_replay gives."""
+def retry(_: dict | None) -> None:
+    """The usual answer to refused stock guards: the figures moved, plan again on fresh ones."""
+    raise Retry
+
+
+def run(build: Callable[[], list[Step]], on_stock_refused: Callable[[dict | None], None] = retry, on_replay: Callable[[], object] | None = None):
+    """Run the transaction `build` makes. Returns None when it was applied, else what on_replay gives
+    (a step with the role "record" refused: the change was applied before)."""
     for _ in range(MAX_ATTEMPTS):
         steps = build()
         try:
@@ -52,7 +58,7 @@ def run(build: Callable[[], list[Step]], on_replay: Callable[[], object], on_sto
             return None
         except table.Rejected as rejected:
             failed = {steps[index].role: rejected.reasons[index].item for index in rejected.failed()}
-        if "record" in failed:
+        if "record" in failed and on_replay:
             return on_replay()
         for role in failed:
             kind, _, name = role.partition(":")

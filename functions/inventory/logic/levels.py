@@ -8,7 +8,7 @@ from inventory.dal import availability as availability_table
 from inventory.dal import locations
 from inventory.dal import stock as stock_table
 from inventory.logic.atp import location_available
-from inventory.logic.holds import shard_counts
+from inventory.logic.shards import shard_counts
 from inventory.models.availability import Availability, SkuAvailability
 from inventory.models.stock import StockLevel, StockShard
 from kernel.errors import NotFound

@@ -8,26 +8,18 @@ from inventory.dal import availability as availability_table
 from inventory.dal import skus
 from inventory.dal import stock as stock_table
 from inventory.dal.stock import StockChange
-from inventory.logic import holds
+from inventory.logic import shards as shard_cache
 from inventory.logic.atp import split_evenly
-from inventory.logic.ledger import Retry, Step, guards, run
+from inventory.logic.ledger import Step, guards, run
 from kernel import table
 from kernel.errors import NotFound, Unprocessable
-
-
-def _retry(_: dict | None) -> None:
-    raise Retry
-
-
-def _no_replay():
-    raise AssertionError("policy changes carry no ledger row")
 
 
 def set_safety_stock(sku: str, location_id: str, quantity: int) -> None:
     """Safety stock is shared evenly over the SKU's shards, each guarded by the share it replaces."""
 
     def build() -> list[Step]:
-        shard_count = holds.shard_counts([sku])[sku]
+        shard_count = shard_cache.shard_counts([sku])[sku]
         rows = {shard.shard: shard for shard in stock_table.shards(sku, location_id)}
         steps = guards([sku], [location_id])
         for shard, share in enumerate(split_evenly(quantity, shard_count)):
@@ -39,16 +31,16 @@ def set_safety_stock(sku: str, location_id: str, quantity: int) -> None:
             steps.append(Step(change.operation(), "stock"))
         return steps
 
-    run(build, _no_replay, _retry)
+    run(build)
 
 
 def set_incoming(sku: str, location_id: str, quantity: int, expected_date: str | None) -> None:
     change = StockChange(sku, location_id, 0, incoming=(quantity, expected_date))
-    run(lambda: [*guards([sku], [location_id]), Step(change.operation(), "stock")], _no_replay, _retry)
+    run(lambda: [*guards([sku], [location_id]), Step(change.operation(), "stock")])
 
 
 def set_buffer(sku: str, channel: str, quantity: int) -> None:
-    run(lambda: [*guards([sku], []), Step(availability_table.set_buffer(sku, channel, quantity), "stock")], _no_replay, _retry)
+    run(lambda: [*guards([sku], []), Step(availability_table.set_buffer(sku, channel, quantity), "stock")])
 
 
 def set_shards(sku: str, shards: int) -> None:
@@ -67,8 +59,8 @@ def set_shards(sku: str, shards: int) -> None:
     for row in stock_table.rows_of(sku):
         by_location[row.location_id][row.shard] = row
     for location_id in by_location:
-        run(lambda location_id=location_id: _split_steps(sku, location_id, current, shards), _no_replay, _retry)
-    holds._learn_shard_count(sku, shards)
+        run(lambda location_id=location_id: _split_steps(sku, location_id, current, shards))
+    shard_cache.learn(sku, shards)
 
 
 def _split_steps(sku: str, location_id: str, current: int, shards: int) -> list[Step]:
