@@ -96,6 +96,7 @@ def warm_and_inventory(cdk_out: Path, endpoint: str) -> None:
 
     from inventory.handlers import api as inventory_api
     from inventory.logic import holds, planning
+    from inventory.logic.shards import shard_counts
     from inventory.models.holds import ReserveIn
     from kernel.errors import InsufficientStock
     from stack_tables import create_domain_table
@@ -135,7 +136,7 @@ def warm_and_inventory(cdk_out: Path, endpoint: str) -> None:
         print("\n== DynamoDB calls per reservation of an N-line cart (warm; goal: one transaction) ==")
         for lines in (1, 5, 10, 25):
             request = ReserveIn(reference=f"cart-n{lines}", lines=[{"line": str(i), "sku": skus[i], "location_id": "store-1", "quantity": 1} for i in range(lines)])
-            holds.shard_counts([line.sku for line in request.lines])
+            shard_counts([line.sku for line in request.lines])
             counter.take()
             holds.reserve(WEB, request)
             print(f"  {lines:3} lines: {_describe(counter.take(), 1)}")
@@ -146,7 +147,7 @@ def warm_and_inventory(cdk_out: Path, endpoint: str) -> None:
             stock(sku, "store-1", 1_000_000)
             if shards > 1:
                 planning.set_shards(sku, shards)
-            holds.shard_counts([sku])
+            shard_counts([sku])
             rate, refused = _reserve_rate(sku, holds, ReserveIn, WEB, InsufficientStock)
             print(f"  {'unsharded' if shards == 1 else f'{shards} shards':10} {rate:7.1f} reservations/s  (refused {refused})")
 

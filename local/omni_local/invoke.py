@@ -17,7 +17,6 @@ from pathlib import Path
 
 from omni_local.state import DEFAULT, read_state
 
-
 _KEY_ID = re.compile(r"\$\{channel-key-id:([\w-]+)\}")
 
 
