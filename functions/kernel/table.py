@@ -105,8 +105,8 @@ def update(key: dict, expression: str, condition: str | None = None, values: dic
     )
 
 
-def check(key: dict, condition: str = "attribute_exists(pk)", values: dict | None = None) -> dict:
-    return _with_table({"Key": key, "ConditionExpression": condition, "ExpressionAttributeValues": values}, "ConditionCheck")
+def check(key: dict, condition: str = "attribute_exists(pk)", values: dict | None = None, names: dict | None = None) -> dict:
+    return _with_table({"Key": key, "ConditionExpression": condition, "ExpressionAttributeValues": values, "ExpressionAttributeNames": names}, "ConditionCheck")
 
 
 def update_now(key: dict, expression: str, condition: str | None = None, values: dict | None = None, names: dict | None = None) -> dict | None:

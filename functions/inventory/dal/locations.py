@@ -47,3 +47,8 @@ def set_channel(location_id: str, channel: str, serves: bool) -> Location:
     if item is None:
         raise NotFound(f"unknown location {location_id}", field="location_id")
     return location_from(item)
+
+
+def serves(location_id: str, channel: str) -> dict:
+    """A transaction guard: the location is open and serves the channel."""
+    return table.check(keys.location(location_id), "contains(channels, :channel) AND #open = :open", {":channel": channel, ":open": True}, {"#open": "open"})

@@ -81,7 +81,9 @@ def reserve(channel: Channel, request: ReserveIn) -> Holds:
                 for shard, units in hold.shards.items()
             ]
         )
+        serving = list(dict.fromkeys(hold.location_id for hold in new_holds))
         operations = [holds_table.place(hold) for hold in new_holds] + [change.operation() for change in changes]
+        operations += [locations.serves(location_id, channel.id) for location_id in serving]
         try:
             table.transact(operations)
             return Holds(reference=request.reference, holds=kept + new_holds)
@@ -91,6 +93,8 @@ def reserve(channel: Channel, request: ReserveIn) -> Holds:
                 if index < len(new_holds):
                     hold = new_holds[index]
                     kept.append(_existing(holds_table.hold_from(item), pending.pop(_key(hold)), channel))
+                elif index >= len(new_holds) + len(changes):
+                    raise _not_serving(serving[index - len(new_holds) - len(changes)], item, channel)
                 else:
                     change = changes[index - len(new_holds)]
                     if item and int(item.get("shards", 1)) > counts[change.sku]:
@@ -110,6 +114,13 @@ def _existing(hold: Hold, line: HoldLineIn, channel: Channel) -> Hold:
         f"line {line.line} at {line.location_id} of {hold.reference} is already held with other figures ({hold.state.value})",
         field="lines",
     )
+
+
+def _not_serving(location_id: str, item: dict | None, channel: Channel) -> Exception:
+    if item is None:
+        return NotFound(f"unknown location {location_id}", field="location_id")
+    state = "is closed" if not item.get("open", True) else f"does not serve {channel.id}"
+    return Conflict(f"location {location_id} {state}", code="location_not_serving", field="location_id")
 
 
 def _shortage(lines: list[HoldLineIn], learned: dict[Row, dict[int, int]]) -> Exception:

@@ -151,3 +151,16 @@ def test_closing_a_location_takes_its_stock_out_of_every_channel(shop):
     assert body["items"][0]["available"] == 0
     status, listed = call(api.handler, "GET", "/v1/locations", operator=True)
     assert [(location["location_id"], location["channels"]) for location in listed] == [("paris", ["web"])]
+
+
+def test_a_channel_reserves_only_at_open_locations_that_serve_it(shop):
+    receipt("asn-1")
+    before = shop.items()
+    cart = {"reference": "cart-app", "lines": [{"line": "1", "sku": "TEE-S", "location_id": "paris", "quantity": 1}]}
+    status, body = call(api.handler, "POST", "/v1/holds", cart, channel_key="key-app")
+    assert (status, body["code"]) == (409, "location_not_serving")
+    call(api.handler, "PUT", "/v1/locations/paris", {**STORE, "open": False}, operator=True)
+    status, body = call(api.handler, "POST", "/v1/holds", cart, channel_key="key-web")
+    assert (status, body["code"], body["detail"]) == (409, "location_not_serving", "location paris is closed")
+    assert [item for item in shop.items() if item["pk"]["S"].startswith("HOLD#")] == []
+    assert len(before) == len(shop.items())
