@@ -31,7 +31,8 @@ def event_classes() -> list[type]:
 
 def schema_of(event: type) -> dict:
     """JSON Schema of the EventBridge event's detail: the envelope with this event's data."""
-    data = event.model_json_schema()
+    # The data schema is nested under properties.data, and so are its $defs: point references there.
+    data = event.model_json_schema(ref_template="#/properties/data/$defs/{model}")
     source = "omni." + event.__module__.split(".")[0]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -14,6 +14,26 @@ def test_the_committed_schema_matches_the_model(event):
     assert catalog.check(event) == ("same", []), f"run make events ({event.TYPE})"
 
 
+@pytest.mark.parametrize("event", catalog.event_classes(), ids=lambda cls: cls.TYPE)
+def test_every_reference_in_a_schema_resolves(event):
+    schema = json.loads(catalog.path_of(event).read_text())
+
+    def refs(node):
+        if isinstance(node, dict):
+            yield from ([node["$ref"]] if "$ref" in node else [])
+            for value in node.values():
+                yield from refs(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from refs(value)
+
+    for ref in refs(schema):
+        target = schema
+        for part in ref.removeprefix("#/").split("/"):
+            assert isinstance(target, dict) and part in target, f"{event.TYPE}: {ref} points nowhere"
+            target = target[part]
+
+
 def test_compatible_additions_pass_and_breaking_changes_are_caught():
     old = json.loads(catalog.path_of(catalog.event_classes()[0]).read_text())["properties"]["data"]
     added = copy.deepcopy(old)
