@@ -3,10 +3,16 @@
   python tools/omni_cli.py import-stock FILE.csv   receipts or counts from a CSV, with a progress bar
   python tools/omni_cli.py call METHOD PATH [JSON] an operator call, signed with the local IAM credential
   python tools/omni_cli.py token SUB               a shopper token from the local issuer
+  python tools/omni_cli.py webhook CHANNEL FILE.json [--id ID]
+                                                   a channel webhook, signed now with the channel's secret
 
 The CSV has a header: sku,location_id,quantity[,kind[,count_version]]; kind defaults to receipt. Each
 row's source_event_id is derived from the file's content and the row number, so importing the same
 file twice applies it once.
+
+A webhook FILE is the body ({"type": "sale" | "receipt", "data": ...}) or a ChannelsApi sample from
+events/samples (its body is sent). Each call is a new delivery; --id sends one with that id (again: a
+replay, answered 409).
 """
 
 from __future__ import annotations
@@ -47,6 +53,13 @@ def import_stock(client: OmniClient, path: Path, workers: int = 4) -> int:
     return 1 if failures else 0
 
 
+def webhook_body(path: Path) -> bytes:
+    document = json.loads(path.read_text())
+    if isinstance(document, dict) and "httpMethod" in document:  # an API Gateway sample: send its body
+        return (document.get("body") or "").encode()
+    return json.dumps(document).encode()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="omni", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--state", help="the runtime's state file (default .local/runtime.json)")
@@ -59,12 +72,20 @@ def main(argv: list[str] | None = None) -> int:
     calling.add_argument("body", nargs="?")
     token = commands.add_parser("token")
     token.add_argument("sub")
+    webhook = commands.add_parser("webhook")
+    webhook.add_argument("channel")
+    webhook.add_argument("file", type=Path)
+    webhook.add_argument("--id", dest="webhook_id", help="the delivery id (default: a new one)")
     args = parser.parse_args(argv)
     client = OmniClient.from_state_file(args.state)
     if args.command == "import-stock":
         return import_stock(client, args.file)
     if args.command == "call":
         response = client.operator(args.method.upper(), args.path, json.loads(args.body) if args.body else None)
+        print(response.status_code, json.dumps(response.json(), indent=2))
+        return 0 if response.ok else 1
+    if args.command == "webhook":
+        response = client.webhook(args.channel, webhook_body(args.file), args.webhook_id)
         print(response.status_code, json.dumps(response.json(), indent=2))
         return 0 if response.ok else 1
     print(client.shopper_token(args.sub))

@@ -1,13 +1,18 @@
 """A small HTTP client for a running Omni: operator calls signed with SigV4 (IAM), channel calls with
-the channel's API key, shopper calls with a token. Used by the CLI, the demo seed and the e2e tests."""
+the channel's API key, shopper calls with a token, channel webhooks signed with the channel's webhook
+secret. Used by the CLI, the demo seed and the e2e tests."""
 
 from __future__ import annotations
 
 import json
+import time
+import uuid
 from urllib.parse import urlencode
 
 import requests
 
+from channels.logic.signatures import signed_headers
+from omni_local.clients import local_client
 from omni_local.sigv4 import sign_operator_request
 from omni_local.state import read_state
 
@@ -37,6 +42,23 @@ class OmniClient:
             headers["Authorization"] = token
         data = json.dumps(body) if body is not None else None
         return self.http.request(method, self._url(path, params), data=data, headers=headers, timeout=30)
+
+    def webhook_secret(self, channel: str) -> str:
+        """The channel's webhook secret, as the runtime generated it into its (moto) Secrets Manager."""
+        manager = local_client("secretsmanager", self.state["moto_endpoint"])
+        suffix = f"/channels/{channel}/webhook-secret"
+        names = [secret["Name"] for page in manager.get_paginator("list_secrets").paginate() for secret in page["SecretList"] if secret["Name"].endswith(suffix)]
+        if len(names) != 1:
+            raise LookupError(f"no single webhook secret for channel {channel!r} (found {names})")
+        return manager.get_secret_value(SecretId=names[0])["SecretString"]
+
+    def webhook(self, channel: str, body, webhook_id: str | None = None, timestamp: int | None = None) -> requests.Response:
+        """POST /v1/webhooks/<channel> as the channel's server would: no API key, signed. A new delivery
+        id unless one is given (give the same id again to replay a delivery)."""
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        webhook_id = webhook_id or f"cli-{uuid.uuid4().hex[:24]}"
+        signed = signed_headers(self.webhook_secret(channel), webhook_id, int(time.time()) if timestamp is None else timestamp, data)
+        return self.http.post(self._url(f"/v1/webhooks/{channel}", None), data=data, headers={"Content-Type": "application/json", **signed}, timeout=30)
 
     def shopper_token(self, sub: str, email: str | None = None) -> str:
         response = self.http.post(self.state["token_endpoint"], json={"sub": sub, "email": email or f"{sub}@example.com"}, timeout=10)

@@ -4,6 +4,10 @@ by the same code the local runtime uses. `python tools/samples.py`; send one int
 
 Channel-key routes carry the placeholder ${channel-key-id:<channel>} where API Gateway puts the API
 key id; the local invoke command replaces it with the running runtime's id for that channel.
+
+Webhook samples are signed with SAMPLE_WEBHOOK_SECRET at a fixed time, so they show exactly what a
+channel sends; a running system has its own secrets and clock: send a body signed now with
+`python tools/omni_cli.py webhook pos events/samples/ChannelsApi/post-webhook-sale.json`.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "events" / "samples"
 sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "local")]
 
+from channels.logic.signatures import signed_headers  # noqa: E402
 from omni_local.eventbridge import build_event  # noqa: E402
 from omni_local.proxy_event import HttpRequest, proxy_event  # noqa: E402
 
@@ -32,6 +37,21 @@ def api(method: str, resource: str, path: str, body=None, identity=None, query=N
     request = HttpRequest(method, path, urlencode(query or {}, doseq=True), [("Content-Type", "application/json")], data, "203.0.113.7", "api.omni.local")
     event = proxy_event(request, resource=resource, resource_id="sample", path_parameters={}, stage="dev", api_id="sample", identity=identity or {}, authorizer={"claims": claims} if claims else None, binary_types=[])
     event["requestContext"].update(requestId="00000000-0000-4000-8000-000000000001", requestTimeEpoch=1795420800000, requestTime="23/Nov/2026:12:00:00 +0000", extendedRequestId="sample")
+    event["headers"]["X-Amzn-Trace-Id"] = event["multiValueHeaders"]["X-Amzn-Trace-Id"][0] = "Root=1-00000000-000000000000000000000000"
+    return event
+
+
+SAMPLE_WEBHOOK_SECRET = "sample-webhook-secret-not-used-anywhere"
+SAMPLE_TIME = 1795420800  # 2026-11-23T12:00:00Z, the time of every sample
+
+
+def webhook(channel_id: str, webhook_id: str, body: dict) -> dict:
+    """POST /v1/webhooks/<channel_id> as a channel's server sends it: signed, no API key."""
+    data = json.dumps(body).encode()
+    headers = [("Content-Type", "application/json"), *signed_headers(SAMPLE_WEBHOOK_SECRET, webhook_id, SAMPLE_TIME, data).items()]
+    request = HttpRequest("POST", f"/v1/webhooks/{channel_id}", "", headers, data, "198.51.100.7", "api.omni.local")
+    event = proxy_event(request, resource="/v1/webhooks/{channel_id}", resource_id="sample", path_parameters={"channel_id": channel_id}, stage="dev", api_id="sample", identity={}, authorizer=None, binary_types=[])
+    event["requestContext"].update(requestId="00000000-0000-4000-8000-000000000002", requestTimeEpoch=SAMPLE_TIME * 1000, requestTime="23/Nov/2026:12:00:00 +0000", extendedRequestId="sample")
     event["headers"]["X-Amzn-Trace-Id"] = event["multiValueHeaders"]["X-Amzn-Trace-Id"][0] = "Root=1-00000000-000000000000000000000000"
     return event
 
@@ -55,6 +75,9 @@ def stream(table: str, records: list[tuple[str, dict | None, dict]]) -> dict:
     return {"Records": out}
 
 
+POS_SALE = {"type": "sale", "data": {"lines": [{"sku": "TEE-ORG-S", "location_id": "paris-rivoli", "quantity": 2}, {"sku": "MUG-STONE-BLUE", "location_id": "paris-rivoli", "quantity": 1}]}}
+POS_RECEIPT = {"type": "receipt", "data": {"sku": "TEE-ORG-M", "location_id": "paris-rivoli", "quantity": 24}}
+INBOX_ITEM = {"pk": "WEBHOOK#pos", "sk": "pos-7731-0042", "type": "webhook", "channel": "pos", "channel_kind": "store", "webhook_id": "pos-7731-0042", "payload": POS_SALE, "received_at": "2026-11-23T12:00:00.000000Z", "ttl": SAMPLE_TIME + 30 * 86_400, "seq": 1, "correlation_id": "sample-correlation"}
 STOCK_ROW = {"pk": "SKU#TEE-ORG-S", "sk": "STOCK#paris-rivoli#000", "type": "stock", "sku": "TEE-ORG-S", "location_id": "paris-rivoli", "shard": 0, "on_hand": 12, "held": 0, "unavailable": 0, "safety": 2, "available": 10, "seq": 3}
 
 
@@ -87,6 +110,17 @@ def samples() -> dict[str, dict[str, dict]]:
         },
         "InventoryHoldSweeper": {
             "scheduled": build_event({"Source": "aws.events", "DetailType": "Scheduled Event", "Detail": "{}", "Time": 1795420800}, "b1a9c5f0-0000-4000-8000-000000000002"),
+        },
+        "ChannelsApi": {
+            "post-webhook-sale": webhook("pos", "pos-7731-0042", POS_SALE),
+            "post-webhook-receipt": webhook("pos", "pos-asn-5521", POS_RECEIPT),
+        },
+        "ChannelsOutbox": {
+            "webhook-received": stream("channels", [("INSERT", None, INBOX_ITEM)]),
+        },
+        "InventoryChannelSync": {
+            "channel-sale-recorded": bus_event("omni.channels", "ChannelSaleRecorded", {"channel": "pos", "channel_kind": "store", "webhook_id": "pos-7731-0042", "lines": POS_SALE["data"]["lines"]}),
+            "stock-receipt-posted": bus_event("omni.channels", "StockReceiptPosted", {"channel": "pos", "webhook_id": "pos-asn-5521", **POS_RECEIPT["data"]}),
         },
         "ProfilesApi": {
             "get-me": api("GET", "/v1/me", "/v1/me", identity=channel("app"), claims={"sub": "alice", "email": "alice@example.com", "token_use": "id"}),

@@ -4,6 +4,10 @@ Each route declares its audience with one of OPERATOR, CHANNEL or SHOPPER, sprea
 decorator. The same name sets the OpenAPI `security` (from which the CDK app builds the API Gateway
 method's authorization) and a middleware that checks the credential again in the handler, so a route
 can never be exposed by mistake with weaker checks than it declares.
+
+WEBHOOK is the exception: channels' servers sign what they send, API Gateway cannot check that
+signature, so the method is open at the gateway and the handler verifies the signature itself
+(before it reads the body). There is no credential for a middleware to check.
 """
 
 from __future__ import annotations
@@ -19,6 +23,11 @@ SECURITY_SCHEMES = {
     "channelKey": APIKey(name="x-api-key", in_=APIKeyIn.header, description="API key of the calling channel"),
     "shopperToken": HTTPBearer(bearerFormat="JWT", description="Cognito ID token of the signed-in shopper"),
     "operatorIam": APIKey(name="Authorization", in_=APIKeyIn.header, description="AWS SigV4 (IAM) signature"),
+    "webhookSignature": APIKey(
+        name="Omni-Webhook-Signature",
+        in_=APIKeyIn.header,
+        description="HMAC: v1=<hex HMAC-SHA256 of '<Omni-Webhook-Id>.<Omni-Webhook-Timestamp>.<raw body>' with the channel's webhook secret>",
+    ),
 }
 
 
@@ -66,6 +75,10 @@ def _shopper(caller: Caller) -> None:
 OPERATOR = {"security": [{"operatorIam": []}], "middlewares": [_middleware(_operator)], "responses": PROBLEM_RESPONSES}
 CHANNEL = {"security": [{"channelKey": []}], "middlewares": [_middleware(_channel)], "responses": PROBLEM_RESPONSES}
 SHOPPER = {"security": [{"channelKey": [], "shopperToken": []}], "middlewares": [_middleware(_shopper)], "responses": PROBLEM_RESPONSES}
+WEBHOOK = {
+    "security": [{"webhookSignature": []}],
+    "responses": {**PROBLEM_RESPONSES, 401: {**PROBLEM_RESPONSES[401], "description": "Missing, invalid or stale webhook signature"}},
+}
 
 
 def current_caller(app) -> Caller:

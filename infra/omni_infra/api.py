@@ -28,14 +28,16 @@ from omni_infra.monitoring import FIVE_MINUTES, Monitoring
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 PARAMETER_LOCATIONS = {"path": "path", "query": "querystring", "header": "header"}
 
-# The three audiences of kernel.auth, as OpenAPI security requirements.
+# The audiences of kernel.auth, as OpenAPI security requirements.
 OPERATOR = "operator"  # [{"operatorIam": []}]            -> AWS_IAM
 CHANNEL = "channel"  # [{"channelKey": []}]                 -> API key required
 SHOPPER = "shopper"  # [{"channelKey": [], "shopperToken": []}] -> Cognito + API key
+WEBHOOK = "webhook"  # [{"webhookSignature": []}]           -> NONE: the handler verifies the sender's HMAC
 SECURITY = {
     frozenset({"operatorIam"}): OPERATOR,
     frozenset({"channelKey"}): CHANNEL,
     frozenset({"channelKey", "shopperToken"}): SHOPPER,
+    frozenset({"webhookSignature"}): WEBHOOK,
 }
 
 
@@ -48,7 +50,7 @@ class Operation:
     path: str  # /v1/products/{product_id}
     method: str  # GET
     domain: str  # first tag
-    audience: str  # OPERATOR | CHANNEL | SHOPPER
+    audience: str  # OPERATOR | CHANNEL | SHOPPER | WEBHOOK
     operation_id: str | None
     request_parameters: Mapping[str, bool]  # method.request.querystring.limit -> required
 
@@ -207,6 +209,11 @@ class OmniApi(Construct):
             elif op.audience == CHANNEL:
                 options["authorization_type"] = apigw.AuthorizationType.NONE
                 options["api_key_required"] = True
+            elif op.audience == WEBHOOK:
+                # The one open method: a channel's server cannot send an API key or SigV4, it signs
+                # the body (channels.logic.signatures), which only the handler can verify.
+                options["authorization_type"] = apigw.AuthorizationType.NONE
+                options["api_key_required"] = False
             else:  # SHOPPER
                 if authorizer is None:
                     authorizer = apigw.CognitoUserPoolsAuthorizer(
@@ -229,6 +236,9 @@ class OmniApi(Construct):
             elif op.audience == CHANNEL:
                 nag.CHANNEL_KEY_AUTHORIZATION.on(method)
                 nag.CHANNEL_KEY_COGNITO.on(method)
+            elif op.audience == WEBHOOK:
+                nag.WEBHOOK_SIGNATURE_AUTHORIZATION.on(method)
+                nag.WEBHOOK_SIGNATURE_COGNITO.on(method)
             self.methods[(op.path, op.method)] = method
 
         for response_type, (status, title) in _GATEWAY_PROBLEMS.items():

@@ -12,13 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import jsii
-from aws_cdk import Duration
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from omni_infra import nag
@@ -187,6 +188,35 @@ class OmniFunction(Construct):
 
     def publish_events(self, bus: events.IEventBus) -> None:
         bus.grant_put_events_to(self.function)
+
+    def read_secrets(self, secrets: Mapping[str, secretsmanager.ISecret], *, variable: str) -> None:
+        """Read exactly these secrets, and decrypt them with the customer key only through Secrets
+        Manager and only for them; their ARNs by name in the environment variable `variable` (JSON).
+
+        On the role, not with secret.grant_read: that would also name this role in the key's policy
+        (stateful stack), a reference back from the stateful stack to this one."""
+        arns = {name: secret.secret_arn for name, secret in secrets.items()}
+        stack = Stack.of(self)
+        self.add_environment(variable, stack.to_json_string(arns))
+        if not arns:
+            return  # no channels configured: nothing to read
+        iam.Grant.add_to_principal(
+            grantee=self.function,
+            actions=["secretsmanager:GetSecretValue"],  # the only call get_secret makes
+            resource_arns=list(arns.values()),
+        )
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["kms:Decrypt"],
+                resources=[self.platform.key.key_arn],
+                conditions={
+                    "StringEquals": {
+                        "kms:ViaService": f"secretsmanager.{stack.region}.{stack.url_suffix}",
+                        "kms:EncryptionContext:SecretARN": list(arns.values()),
+                    }
+                },
+            )
+        )
 
     def kms_grant_used(self) -> None:
         """The CDK grants for the customer key add kms:ReEncrypt* and kms:GenerateDataKey*."""

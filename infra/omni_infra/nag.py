@@ -62,6 +62,16 @@ DLQ_WITHOUT_DLQ = Ack(
     "EventBridge target DLQ), not a work queue; it is alarmed on depth and drained by an operator.",
 )
 
+# --- secrets --------------------------------------------------------------------------------
+
+CHANNEL_SECRET_ROTATION = Ack(
+    "AwsSolutions-SMG4",
+    "A channel's webhook secret is shared with the channel's own server (entered in its admin console), "
+    "so a Lambda rotation cannot hand the new value over; it is rotated by an operator with the channel: "
+    "the sender signs with old and new secrets at once (several signatures are accepted) until Omni "
+    "reads the new value (cached at most 5 minutes).",
+)
+
 # --- Cognito --------------------------------------------------------------------------------
 
 SHOPPER_MFA = Ack(
@@ -94,6 +104,18 @@ CHANNEL_KEY_COGNITO = Ack(
     "AwsSolutions-COG4",
     "Channel route: callers are channels identified by API key, not signed-in shoppers; shopper "
     "routes do use the Cognito user pool authorizer.",
+)
+WEBHOOK_SIGNATURE_AUTHORIZATION = Ack(
+    "AwsSolutions-APIG4",
+    "Webhook route (POST /v1/webhooks/{channel_id}): channels' servers authenticate by signing each "
+    "delivery (HMAC-SHA256 over id, timestamp and body with a per-channel secret in Secrets Manager), "
+    "which API Gateway cannot check; the handler verifies it before reading the body and refuses "
+    "unsigned, wrongly signed, stale and replayed deliveries. Only webhook routes are open (tests/infra).",
+)
+WEBHOOK_SIGNATURE_COGNITO = Ack(
+    "AwsSolutions-COG4",
+    "Webhook route: the callers are channels' servers (POS, warehouse, marketplace), not signed-in "
+    "shoppers; each delivery carries an HMAC signature the handler verifies with the channel's secret.",
 )
 OPERATOR_IAM_COGNITO = Ack(
     "AwsSolutions-COG4",

@@ -48,7 +48,9 @@ class StatelessStack(Stack):
         self.domains: dict[str, DomainServices] = {}
         for _, services_cls in DOMAINS:
             name = services_cls.spec.name
-            self.domains[name] = services_cls(self, platform=self.platform, table=data.tables.get(name))
+            self.domains[name] = services_cls(
+                self, platform=self.platform, table=data.tables.get(name), secrets=data.domains[name].secrets
+            )
 
         self.api = OmniApi(
             self,

@@ -70,14 +70,25 @@ def test_authorization_follows_the_declared_security(dev, openapi_document):
             assert method["AuthorizationType"] == "COGNITO_USER_POOLS", key
             assert method["AuthorizerId"] == {"Ref": authorizer_id}, key
             assert method["ApiKeyRequired"] is True, key
+        elif schemes == {"webhookSignature"}:
+            assert method["AuthorizationType"] == "NONE" and not method.get("ApiKeyRequired"), key
         else:
             pytest.fail(f"{key}: unexpected security {op['security']}")
 
 
-def test_no_method_is_open(synth):
+def test_only_webhook_methods_are_open(synth, openapi_document):
+    """A method with neither IAM, Cognito nor an API key must be a webhook (the handler verifies the
+    sender's signature); anything else open is a mistake."""
+    operations = _document_operations(openapi_document)
+    open_methods = []
     for key, method in _methods(synth).items():
         auth = method.get("AuthorizationType", "NONE")
-        assert auth in ("AWS_IAM", "COGNITO_USER_POOLS") or method.get("ApiKeyRequired") is True, key
+        if auth in ("AWS_IAM", "COGNITO_USER_POOLS") or method.get("ApiKeyRequired") is True:
+            continue
+        assert operations[key]["security"] == [{"webhookSignature": []}], key
+        assert key[1].startswith("/v1/webhooks/"), key
+        open_methods.append(key)
+    assert open_methods == [("POST", "/v1/webhooks/{channel_id}")]
 
 
 def test_cognito_authorizer_uses_the_shopper_pool(dev):
@@ -154,7 +165,7 @@ def test_each_channel_has_a_key_and_a_usage_plan(synth):
 
 def test_api_functions_know_the_channels(dev):
     keys = {k["Properties"]["Name"]: key_id for key_id, k in dev.resources("AWS::ApiGateway::ApiKey").items()}
-    for handler in ("catalog.handlers.api.handler", "inventory.handlers.api.handler", "profiles.handlers.api.handler"):
+    for handler in ("catalog.handlers.api.handler", "inventory.handlers.api.handler", "profiles.handlers.api.handler", "channels.handlers.api.handler"):
         _, fn = dev.function_by_handler(handler)
         channels = fn["Properties"]["Environment"]["Variables"]["CHANNELS"]
         parts = channels["Fn::Join"][1]
@@ -186,10 +197,11 @@ def _doc(security=None, tags=("catalog",), **extra):
     return {"paths": {"/v1/things/{thing_id}": {"get": op}}, **extra}
 
 
-def test_reader_maps_the_three_audiences():
+def test_reader_maps_the_four_audiences():
     assert [o.audience for o in operations(_doc([{"operatorIam": []}]))] == ["operator"]
     assert [o.audience for o in operations(_doc([{"channelKey": []}]))] == ["channel"]
     assert [o.audience for o in operations(_doc([{"shopperToken": [], "channelKey": []}]))] == ["shopper"]
+    assert [o.audience for o in operations(_doc([{"webhookSignature": []}]))] == ["webhook"]
 
 
 @pytest.mark.parametrize(
@@ -200,6 +212,7 @@ def test_reader_maps_the_three_audiences():
         _doc([{}]),  # anonymous alternative
         _doc([{"channelKey": []}, {"operatorIam": []}]),  # alternatives
         _doc([{"shopperToken": []}]),  # token without channel
+        _doc([{"webhookSignature": [], "channelKey": []}]),  # a webhook is signed, not keyed
         _doc([{"channelKey": []}], tags=()),  # no tag
     ],
 )

@@ -12,7 +12,10 @@ EXPECTED_HANDLERS = {
     "inventory.handlers.catalog_sync.handler",
     "inventory.handlers.projection.handler",
     "inventory.handlers.hold_sweeper.handler",
+    "inventory.handlers.channel_sync.handler",
     "profiles.handlers.api.handler",
+    "channels.handlers.api.handler",
+    "channels.handlers.outbox.handler",
 }
 
 
@@ -69,7 +72,7 @@ def test_environment(synth):
         assert env["POWERTOOLS_METRICS_NAMESPACE"] == "Omni", name
         assert env["POWERTOOLS_LOG_LEVEL"] in ("DEBUG", "INFO"), name
         assert "Fn::ImportValue" in env["EVENT_BUS_NAME"], name
-        if domain in ("catalog", "inventory"):
+        if domain in ("catalog", "inventory", "channels"):
             assert synth.table_id(domain) in json.dumps(env["TABLE_NAME"]), name
         else:
             assert "TABLE_NAME" not in env, name

@@ -39,7 +39,7 @@ def test_only_actions_without_resource_permissions_use_star(synth):
 
 
 def test_domains_cannot_touch_each_others_tables(synth):
-    tables = {domain: synth.table_id(domain) for domain in ("catalog", "inventory")}
+    tables = {domain: synth.table_id(domain) for domain in ("catalog", "inventory", "channels")}
     for fn_id, fn in synth.functions().items():
         domain = fn["Properties"]["Handler"].split(".")[0]
         for statement in synth.statements_of(fn_id):
@@ -56,6 +56,8 @@ def test_table_access_per_function(dev):
         "inventory.handlers.catalog_sync.handler": inventory,
         "inventory.handlers.projection.handler": inventory,
         "inventory.handlers.hold_sweeper.handler": inventory,
+        "inventory.handlers.channel_sync.handler": inventory,
+        "channels.handlers.api.handler": dev.table_id("channels"),
     }
     for handler, table_id in expected_rw.items():
         fn_id, _ = dev.function_by_handler(handler)
@@ -72,7 +74,7 @@ def test_indexes_granted_by_name_not_wildcard(dev):
 
 
 def test_outboxes_read_only_the_stream(dev):
-    for domain in ("catalog", "inventory"):
+    for domain in ("catalog", "inventory", "channels"):
         fn_id, _ = dev.function_by_handler(f"{domain}.handlers.outbox.handler")
         item_actions = {
             a
@@ -93,7 +95,7 @@ def test_only_outboxes_put_events(synth):
         if "events:PutEvents" in _actions(statement):
             publishers.add(synth.functions()[fn_id]["Properties"]["Handler"])
             assert "Fn::ImportValue" in json.dumps(statement["Resource"]), "the omni bus only"
-    assert publishers == {"catalog.handlers.outbox.handler", "inventory.handlers.outbox.handler"}
+    assert publishers == {"catalog.handlers.outbox.handler", "inventory.handlers.outbox.handler", "channels.handlers.outbox.handler"}
 
 
 def test_functions_without_a_table_get_no_dynamodb_access(dev):

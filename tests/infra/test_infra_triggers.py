@@ -20,7 +20,7 @@ def _dlq_alarm_queues(synth) -> set[str]:
 
 def test_stream_mappings_are_bounded_and_dead_lettered(synth):
     mappings = synth.resources("AWS::Lambda::EventSourceMapping")
-    assert len(mappings) == 2  # one outbox per table
+    assert len(mappings) == 3  # one outbox per table
     alarmed = _dlq_alarm_queues(synth)
     for name, mapping in mappings.items():
         props = mapping["Properties"]
@@ -35,7 +35,7 @@ def test_stream_mappings_are_bounded_and_dead_lettered(synth):
 
 
 def test_outboxes_consume_their_own_table_stream(dev):
-    for domain in ("catalog", "inventory"):
+    for domain in ("catalog", "inventory", "channels"):
         fn_id, _ = dev.function_by_handler(f"{domain}.handlers.outbox.handler")
         (mapping,) = [
             m
@@ -48,7 +48,7 @@ def test_outboxes_consume_their_own_table_stream(dev):
 
 def test_every_rule_target_has_retries_and_an_alarmed_dlq(synth):
     rules = synth.resources("AWS::Events::Rule")
-    assert len(rules) == 3
+    assert len(rules) == 4
     alarmed = _dlq_alarm_queues(synth)
     for name, rule in rules.items():
         for target in rule["Properties"]["Targets"]:
@@ -61,7 +61,7 @@ def test_every_rule_target_has_retries_and_an_alarmed_dlq(synth):
 
 def test_every_queue_is_encrypted_tls_only_and_kept_14_days(synth):
     queues = synth.resources("AWS::SQS::Queue")
-    assert len(queues) == 5  # 2 stream + 2 event rule + 1 schedule
+    assert len(queues) == 7  # 3 stream + 3 event rule + 1 schedule
     policies = [json.dumps(p["Properties"]) for p in synth.resources("AWS::SQS::QueuePolicy").values()]
     for name, queue in queues.items():
         assert "Fn::ImportValue" in json.dumps(queue["Properties"]["KmsMasterKeyId"]), name
@@ -88,6 +88,8 @@ def test_event_consumers_listen_on_the_omni_bus(dev):
     assert sorted(projection["EventPattern"]["detail-type"]) == sorted(
         ["StockChanged", "LocationChanged", "BufferChanged", "SkuRegistered"]
     )
+    channel_sync = _rule_for(dev, "inventory.handlers.channel_sync.handler")
+    assert channel_sync["EventPattern"] == {"source": ["omni.channels"], "detail-type": ["ChannelSaleRecorded", "StockReceiptPosted"]}
 
 
 def test_hold_sweeper_runs_every_minute(dev):

@@ -1,6 +1,7 @@
 """Every domain of the app: (stateful construct, stateless construct), in deployment order."""
 
 from omni_infra.domains.catalog import CatalogData, CatalogServices
+from omni_infra.domains.channels import ChannelsData, ChannelsServices
 from omni_infra.domains.inventory import InventoryData, InventoryServices
 from omni_infra.domains.profiles import ProfilesData, ProfilesServices
 
@@ -8,6 +9,7 @@ DOMAINS = (
     (CatalogData, CatalogServices),
     (InventoryData, InventoryServices),
     (ProfilesData, ProfilesServices),
+    (ChannelsData, ChannelsServices),
 )
 
 __all__ = ["DOMAINS"]

@@ -16,9 +16,10 @@ from aws_cdk import Duration
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
-from omni_infra import triggers
+from omni_infra import nag, triggers
 from omni_infra.config import Config
 from omni_infra.function import DEFAULT_MEMORY_MB, OmniFunction, Platform
 
@@ -62,6 +63,15 @@ TableAccess = Literal["read_write", "read", "none"]
 
 
 @dataclass(frozen=True)
+class ChannelSecrets:
+    """One generated secret per channel (cdk.json `channels`), e.g. what a channel signs webhooks with:
+    `omni/<stage>/<domain>/<channel>/<name>`, KMS-encrypted, in the stateful stack."""
+
+    name: str  # e.g. webhook-secret
+    variable: str  # the environment variable (channel id -> secret ARN) of the functions that read them
+
+
+@dataclass(frozen=True)
 class FunctionSpec:
     name: str  # construct id: the function is `<Domain><name>`, e.g. InventoryHoldSweeper
     handler: str  # <domain>.handlers.<trigger>.handler
@@ -71,6 +81,7 @@ class FunctionSpec:
     timeout_seconds: int = 30
     memory_mb: int = DEFAULT_MEMORY_MB
     environment: Mapping[str, str] = field(default_factory=dict)
+    reads_channel_secrets: bool = False  # may read the domain's channel secrets (and gets their ARNs)
 
 
 @dataclass(frozen=True)
@@ -78,6 +89,7 @@ class DomainSpec:
     name: str  # lower case: table, tag, service name (omni-<name>), event source (omni.<name>)
     functions: tuple[FunctionSpec, ...]
     table: TableSpec | None = None
+    channel_secrets: ChannelSecrets | None = None
 
     @property
     def title(self) -> str:
@@ -110,7 +122,7 @@ def every(name: str, handler: str, *, minutes: int, **options) -> FunctionSpec:
 
 
 class DomainData(Construct):
-    """Stateful part of a domain: its table (if it has one)."""
+    """Stateful part of a domain: its table and its channel secrets (if it has them)."""
 
     spec: ClassVar[DomainSpec]
 
@@ -119,6 +131,9 @@ class DomainData(Construct):
         self.table: dynamodb.Table | None = None
         if self.spec.table is not None:
             self.table = _table(self, self.spec.table, config=config, key=key)
+        self.secrets: dict[str, secretsmanager.Secret] = {}
+        if self.spec.channel_secrets is not None:
+            self.secrets = _channel_secrets(self, self.spec.name, self.spec.channel_secrets, config=config, key=key)
 
 
 class DomainServices(Construct):
@@ -126,11 +141,20 @@ class DomainServices(Construct):
 
     spec: ClassVar[DomainSpec]
 
-    def __init__(self, scope: Construct, *, platform: Platform, table: dynamodb.ITable | None) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        *,
+        platform: Platform,
+        table: dynamodb.ITable | None,
+        secrets: Mapping[str, secretsmanager.ISecret] | None = None,
+    ) -> None:
         super().__init__(scope, self.spec.title)
         spec = self.spec
         if (spec.table is None) != (table is None):
             raise ValueError(f"domain {spec.name}: the table passed does not match its declaration")
+        if spec.channel_secrets is None and secrets:
+            raise ValueError(f"domain {spec.name}: channel secrets passed, but the domain declares none")
         self.functions: dict[str, OmniFunction] = {}
         self.api: OmniFunction | None = None
         indexes = tuple(spec.table.indexes) if spec.table else ()
@@ -155,6 +179,10 @@ class DomainServices(Construct):
                 fn.read(table, indexes=indexes)
             if item.publishes:
                 fn.publish_events(platform.bus)
+            if item.reads_channel_secrets:
+                if spec.channel_secrets is None:
+                    raise ValueError(f"domain {spec.name}: {item.name} reads channel secrets but the domain declares none")
+                fn.read_secrets(secrets or {}, variable=spec.channel_secrets.variable)
 
             trigger = item.trigger
             if isinstance(trigger, Api):
@@ -199,3 +227,21 @@ def _table(scope: Construct, spec: TableSpec, *, config: Config, key: kms.IKey) 
             projection_type=dynamodb.ProjectionType.ALL,
         )
     return table
+
+
+def _channel_secrets(scope: Construct, domain: str, declared: ChannelSecrets, *, config: Config, key: kms.IKey) -> dict[str, secretsmanager.Secret]:
+    secrets = {}
+    for channel in config.channels:
+        secret = secretsmanager.Secret(
+            scope,
+            "".join(part.title() for part in f"{channel.id}-{declared.name}".split("-")),
+            secret_name=f"omni/{config.stage}/{domain}/{channel.id}/{declared.name}",
+            description=f"{declared.name} of the {channel.kind} channel {channel.id}",
+            encryption_key=key,
+            # Letters and digits only: easy to hand to a channel's admin console, 64 of them (~380 bits).
+            generate_secret_string=secretsmanager.SecretStringGenerator(exclude_punctuation=True, include_space=False, password_length=64),
+            removal_policy=config.removal_policy,
+        )
+        nag.CHANNEL_SECRET_ROTATION.on(secret)
+        secrets[channel.id] = secret
+    return secrets

@@ -25,6 +25,12 @@ SPEC = DomainSpec(
             source="omni.inventory",
             detail_types=["StockChanged", "LocationChanged", "BufferChanged", "SkuRegistered"],
         ),
+        on_event(
+            "ChannelSync",
+            "inventory.handlers.channel_sync.handler",
+            source="omni.channels",
+            detail_types=["ChannelSaleRecorded", "StockReceiptPosted"],
+        ),
         every("HoldSweeper", "inventory.handlers.hold_sweeper.handler", minutes=1),
     ),
 )

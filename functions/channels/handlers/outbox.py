@@ -1,0 +1,6 @@
+"""Channels table stream (the webhook inbox) → channels events on the bus."""
+
+from channels.logic.events import events_from_change
+from kernel.outbox import StreamOutbox
+
+handler = StreamOutbox(source="omni.channels", mapper=events_from_change).handler()

@@ -1,0 +1,40 @@
+"""Receiving a channel's webhook: verify, then validate, then record it once in the inbox.
+
+The order matters: nothing about the body is read before its signature is verified, and nothing is
+written unless every check passed. The inbox item's insert is what becomes Omni's event (the outbox).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from channels.dal import inbox, secrets
+from channels.logic import payloads, signatures
+from channels.models.webhooks import SaleWebhook, Webhook, WebhookAccepted
+from kernel import clock
+from kernel.errors import Forbidden, NotFound
+from kernel.settings import Channel, settings
+
+
+def channel_of(channel_id: str) -> Channel | None:
+    return next((channel for channel in settings().channels.values() if channel.id == channel_id), None)
+
+
+def check_channel_may_send(channel: Channel, webhook: Webhook) -> None:
+    """Storefronts sell through holds (refused when short), never by reporting sales after the fact."""
+    if isinstance(webhook, SaleWebhook) and channel.kind == "storefront":
+        raise Forbidden(f"{channel.id} is a storefront channel: it reserves stock through holds and cannot report sales")
+
+
+def receive(channel_id: str, headers: Mapping[str, str], body: bytes) -> WebhookAccepted:
+    channel = channel_of(channel_id)
+    secret = secrets.webhook_secret(channel_id) if channel else None
+    if channel is None or secret is None:
+        raise NotFound(f"no webhook endpoint for channel {channel_id}", field="channel_id")
+    now = clock.now()
+    delivery = signatures.verify(secret, headers, body, int(now.timestamp()))
+    payloads.check_webhook_id(channel.id, delivery.webhook_id)
+    webhook = payloads.parse_body(body)
+    check_channel_may_send(channel, webhook)
+    inbox.record(channel, delivery.webhook_id, webhook.model_dump(mode="json"), now)
+    return WebhookAccepted(id=delivery.webhook_id)

@@ -1,0 +1,114 @@
+"""POST /v1/webhooks/<channel_id> through API Gateway events, and the inbox's stream through the
+outbox onto the bus, under moto (secrets in moto's Secrets Manager)."""
+
+import json
+import time
+
+import pytest
+
+from channels.handlers import api, outbox
+from support.triggers import Context, stream_event
+from support.webhooks import TEST_SECRETS as SECRETS
+from support.webhooks import receipt, sale, signed, webhook_event
+
+SALE = sale(("TEE-S", "paris", 2), ("MUG", "paris", 1))
+
+
+def post(channel_id: str, raw: bytes, headers: dict) -> tuple[int, dict]:
+    response = api.handler(webhook_event(channel_id, raw, headers), Context())
+    return response["statusCode"], json.loads(response["body"]) if response.get("body") else None
+
+
+def send(channel_id: str, webhook_id: str, body, *, secret: str | None = None, at: int | None = None) -> tuple[int, dict]:
+    return post(channel_id, *signed(secret or SECRETS[channel_id], webhook_id, body, at=at))
+
+
+def publish(channels) -> list[dict]:
+    """Run what the cloud runs next: the outbox on the new stream records; what reached the bus."""
+    assert outbox.handler(stream_event(channels.stream_records(), channels.stream_arn), Context()) == {"batchItemFailures": []}
+    return channels.captured(channels.queue)
+
+
+def test_a_signed_sale_is_accepted_recorded_once_and_published_as_channel_sale_recorded(channels):
+    status, body = send("pos", "pos-1", SALE)
+    assert (status, body) == (202, {"id": "pos-1", "status": "accepted"})
+    [item] = channels.items()
+    assert (item["pk"]["S"], item["sk"]["S"], item["channel_kind"]["S"]) == ("WEBHOOK#pos", "pos-1", "store")
+    assert int(item["ttl"]["N"]) - int(time.time()) == pytest.approx(30 * 86_400, abs=60)
+    [event] = publish(channels)
+    assert (event["source"], event["detail-type"]) == ("omni.channels", "ChannelSaleRecorded")
+    assert event["detail"]["data"] == {"channel": "pos", "channel_kind": "store", "webhook_id": "pos-1", "lines": SALE["data"]["lines"]}
+
+
+def test_a_signed_receipt_is_published_as_stock_receipt_posted(channels):
+    assert send("marketplace", "asn-7", receipt("TEE-S", "wh", 40))[0] == 202
+    [event] = publish(channels)
+    assert event["detail-type"] == "StockReceiptPosted"
+    assert event["detail"]["data"] == {"channel": "marketplace", "webhook_id": "asn-7", "sku": "TEE-S", "location_id": "wh", "quantity": 40}
+
+
+def test_a_replayed_delivery_is_409_and_neither_written_nor_published_twice(channels):
+    assert send("pos", "pos-1", SALE)[0] == 202
+    assert len(publish(channels)) == 1
+    before = channels.items()
+    status, body = send("pos", "pos-1", SALE)
+    assert (status, body["code"]) == (409, "duplicate_delivery")
+    status, body = send("pos", "pos-1", sale(("TEE-S", "paris", 5)))  # same id, other content: still the same delivery
+    assert (status, body["code"]) == (409, "duplicate_delivery")
+    assert channels.items() == before
+    assert publish(channels) == []
+
+
+def test_the_same_id_from_another_channel_is_another_delivery(channels):
+    assert send("pos", "shared-1", SALE)[0] == 202
+    assert send("marketplace", "shared-1", SALE)[0] == 202
+    assert len(channels.items()) == 2
+
+
+def refused(channels, status: int, code: str, attempt) -> dict:
+    """`attempt()` is answered with `status` and `code` as problem+json, and the table is unchanged."""
+    before = channels.items()
+    answer_status, answer = attempt()
+    assert (answer_status, answer["code"]) == (status, code), answer
+    assert answer["status"] == status and answer["type"].endswith(code)
+    assert channels.items() == before, "nothing may be written on an error"
+    return answer
+
+
+def test_a_bad_signature_is_401_and_writes_nothing(channels):
+    raw, headers = signed(SECRETS["pos"], "pos-1", SALE)
+    tampered = raw.replace(b'"quantity": 2', b'"quantity": 20')
+    refused(channels, 401, "invalid_signature", lambda: post("pos", tampered, headers))
+    refused(channels, 401, "invalid_signature", lambda: send("pos", "pos-2", SALE, secret=SECRETS["marketplace"]))
+    refused(channels, 401, "invalid_signature", lambda: post("pos", raw, {k: v for k, v in headers.items() if k != "Omni-Webhook-Signature"}))
+    refused(channels, 401, "invalid_signature", lambda: post("pos", raw, {}))
+    assert publish(channels) == []
+
+
+def test_a_stale_or_future_timestamp_is_401_and_writes_nothing(channels):
+    now = int(time.time())
+    answer = refused(channels, 401, "stale_timestamp", lambda: send("pos", "pos-old", SALE, at=now - 306))
+    assert "old" in answer["detail"]
+    answer = refused(channels, 401, "stale_timestamp", lambda: send("pos", "pos-future", SALE, at=now + 306))
+    assert "future" in answer["detail"]
+
+
+def test_an_unknown_channel_is_404_and_writes_nothing(channels):
+    answer = refused(channels, 404, "not_found", lambda: send("tiktok", "t-1", SALE, secret="anything"))
+    assert answer["field"] == "channel_id"
+
+
+def test_an_invalid_body_is_422_naming_the_field_after_the_signature_and_writes_nothing(channels):
+    answer = refused(channels, 422, "invalid_request", lambda: send("pos", "pos-bad", sale(("TEE-S", "paris", 0))))
+    assert [error["field"] for error in answer["errors"]] == ["data.lines.0.quantity"]
+    answer = refused(channels, 422, "invalid_request", lambda: send("pos", "pos-bad", b"{not json"))
+    assert answer["errors"][0]["field"] == "body"
+    answer = refused(channels, 422, "invalid_request", lambda: send("pos", "has space", SALE))
+    assert (answer["errors"][0]["in"], answer["errors"][0]["field"]) == ("header", "Omni-Webhook-Id")
+    # Unsigned, the same bad body is refused for its signature: the body is never looked at first.
+    refused(channels, 401, "invalid_signature", lambda: send("pos", "pos-bad", b"{not json", secret="not-the-secret"))
+
+
+def test_a_storefront_cannot_report_a_sale_but_may_post_a_receipt(channels):
+    refused(channels, 403, "forbidden", lambda: send("web", "web-1", SALE))
+    assert send("web", "web-2", receipt("TEE-S", "paris", 3))[0] == 202

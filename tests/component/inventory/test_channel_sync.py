@@ -1,0 +1,85 @@
+"""InventoryChannelSync: what channels report (ChannelSaleRecorded, StockReceiptPosted) through its
+EventBridge rule, under moto. Redelivery changes nothing; unknown SKUs or locations do not poison."""
+
+import json
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from channels.models.events import ChannelSaleRecorded, SoldLine, StockReceiptPosted
+from inventory.handlers import api, catalog_sync, channel_sync, outbox
+from kernel.envelope import Envelope
+from support.triggers import Context, call, eventbridge_event, stream_event
+
+STORE = {"name": "Paris Rivoli", "kind": "store", "address": {"lines": ["1 rue de Rivoli"], "city": "Paris", "country": "FR"}}
+
+
+def bus_event(event) -> dict:
+    envelope = Envelope.wrap(event, id=str(uuid.uuid4()), source="omni.channels", time=datetime.now(UTC), correlation_id="c-1")
+    return eventbridge_event({"Source": "omni.channels", "DetailType": event.TYPE, "Detail": envelope.model_dump_json()})
+
+
+def pos_sale(webhook_id: str, quantity: int, sku: str = "TEE-S", location: str = "paris") -> dict:
+    return bus_event(ChannelSaleRecorded(channel="pos", channel_kind="store", webhook_id=webhook_id, lines=[SoldLine(sku=sku, location_id=location, quantity=quantity)]))
+
+
+def on_hand() -> int:
+    status, levels = call(api.handler, "GET", "/v1/stock/TEE-S", operator=True)
+    assert status == 200
+    return levels[0]["on_hand"]
+
+
+@pytest.fixture
+def store(inventory):
+    product = {"id": "e-1", "type": "ProductChanged", "version": 1, "source": "omni.catalog", "time": "2026-11-23T10:00:00Z", "data": {"product_id": "tee", "name": "Tee", "skus": ["TEE-S"], "seq": 1}}
+    catalog_sync.handler(eventbridge_event({"Source": "omni.catalog", "DetailType": "ProductChanged", "Detail": json.dumps(product)}), Context())
+    assert call(api.handler, "PUT", "/v1/locations/paris", STORE, operator=True)[0] == 200
+    receipt = {"source_event_id": "asn-1", "sku": "TEE-S", "location_id": "paris", "kind": "receipt", "quantity": 10}
+    assert call(api.handler, "POST", "/v1/adjustments", receipt, operator=True)[0] == 201
+    inventory.stream_records()  # the set-up's changes are not under test
+    inventory.queue = inventory.capture_bus("omni.inventory")
+    return inventory
+
+
+def test_a_channel_sale_is_recorded_and_its_redelivery_changes_nothing(store):
+    sale = pos_sale("pos-1", 3)
+    channel_sync.handler(sale, Context())
+    assert on_hand() == 7
+    after = store.items()
+    channel_sync.handler(sale, Context())
+    channel_sync.handler(pos_sale("pos-1", 3), Context())  # the same sale under a new event id (a replayed webhook event)
+    assert store.items() == after and on_hand() == 7
+
+
+def test_a_short_sale_is_recorded_anyway_and_raises_oversell_detected(store):
+    channel_sync.handler(pos_sale("pos-2", 12), Context())
+    assert on_hand() == -2
+    assert outbox.handler(stream_event(store.stream_records(), store.stream_arn), Context()) == {"batchItemFailures": []}
+    [oversell] = [event["detail"]["data"] for event in store.captured(store.queue) if event["detail-type"] == "OversellDetected"]
+    assert (oversell["source_event_id"], oversell["channel"], oversell["shortfall"]) == ("pos:pos-2:0", "pos", 2)
+
+
+def test_a_receipt_is_applied_once(store):
+    receipt = bus_event(StockReceiptPosted(channel="marketplace", webhook_id="asn-9", sku="TEE-S", location_id="paris", quantity=5))
+    channel_sync.handler(receipt, Context())
+    channel_sync.handler(receipt, Context())
+    assert on_hand() == 15
+
+
+@pytest.mark.parametrize("sku, location", [("NOPE", "paris"), ("TEE-S", "nowhere")])
+def test_an_unknown_sku_or_location_is_dropped_with_a_metric_not_raised(store, capsys, sku, location):
+    before = store.items()
+    channel_sync.handler(pos_sale("pos-3", 1, sku=sku, location=location), Context())
+    channel_sync.handler(bus_event(StockReceiptPosted(channel="pos", webhook_id="r-3", sku=sku, location_id=location, quantity=1)), Context())
+    assert store.items() == before
+    assert capsys.readouterr().out.count('"ChannelEventsDropped"') >= 2  # one EMF metric line per dropped event
+
+
+def test_other_errors_raise_for_eventbridge_to_retry(store, monkeypatch):
+    def broken(*_):
+        raise RuntimeError("DynamoDB is down")
+
+    monkeypatch.setattr(channel_sync, "record_sale", broken)
+    with pytest.raises(RuntimeError):
+        channel_sync.handler(pos_sale("pos-4", 1), Context())
