@@ -94,7 +94,7 @@ def reserve(channel: Channel, request: ReserveIn) -> Holds:
                     hold = new_holds[index]
                     kept.append(_existing(holds_table.hold_from(item), pending.pop(_key(hold)), channel))
                 elif index >= len(new_holds) + len(changes):
-                    raise _not_serving(serving[index - len(new_holds) - len(changes)], item, channel)
+                    raise _not_serving(serving[index - len(new_holds) - len(changes)], item, channel) from rejected
                 else:
                     change = changes[index - len(new_holds)]
                     if item and int(item.get("shards", 1)) > counts[change.sku]:
