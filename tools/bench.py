@@ -35,6 +35,9 @@ HANDLERS = {
     "inventory.handlers.projection": ("dynamodb",),
     "inventory.handlers.catalog_sync": ("dynamodb",),
     "inventory.handlers.hold_sweeper": ("dynamodb",),
+    "inventory.handlers.channel_sync": ("dynamodb",),
+    "channels.handlers.api": ("dynamodb", "secretsmanager"),
+    "channels.handlers.outbox": ("events",),
     "profiles.handlers.api": (),
 }
 RUNS = 7
