@@ -16,15 +16,15 @@ answer from their integration response. A function error or malformed answer is 
 from __future__ import annotations
 
 import json
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl, unquote
 
 from omni_local import local_endpoints
 from omni_local.apikeys import KeyRing
 from omni_local.cognito import LocalIssuer, TokenError, claims_as_strings
+from omni_local.loops import LoopbackServer
 from omni_local.proxy_event import HttpRequest, MalformedResponse, http_response, proxy_event
 from omni_local.routes import Api, Method, Router
 from omni_local.sigv4 import SignatureError, verify
@@ -41,24 +41,11 @@ class Refused(Exception):
         self.error_type = error_type
 
 
-class Gateway:
+class Gateway(LoopbackServer):
     def __init__(self, router: Router, keys: KeyRing, issuer: LocalIssuer, functions, console, activity, runtime, port: int = 0):
         self.router, self.keys, self.issuer = router, keys, issuer
         self.functions, self.console, self.activity, self.runtime = functions, console, activity, runtime
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True, name="api-gateway")
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__(self._handler_class(), port, "api-gateway")
 
     # ---- one request ----------------------------------------------------------------------------
 

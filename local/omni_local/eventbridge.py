@@ -10,14 +10,14 @@ to the targets of every enabled rule on its bus whose pattern matches, asynchron
 from __future__ import annotations
 
 import json
-import threading
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from omni_local.delivery import AsyncDelivery, Delivery
+from omni_local.loops import LoopbackServer
 from omni_local.patterns import matches, target_input
 from omni_local.physical import ACCOUNT, REGION, bus_name
 from omni_local.rules import Rule
@@ -76,25 +76,12 @@ class EventRouter:
         return report
 
 
-class EventsEndpoint:
+class EventsEndpoint(LoopbackServer):
     """An HTTP endpoint speaking EventBridge's JSON 1.1 protocol, in front of moto."""
 
     def __init__(self, moto_endpoint: str, router: EventRouter, activity, port: int = 0):
         self.moto_endpoint, self.router, self.activity = moto_endpoint.rstrip("/"), router, activity
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True, name="events-endpoint")
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__(self._handler_class(), port, "events-endpoint")
 
     def handle(self, target: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
         status, answer = self._forward(body, headers)

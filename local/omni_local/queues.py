@@ -9,9 +9,9 @@ once it has been received maxReceiveCount times, exactly as SQS does.
 from __future__ import annotations
 
 import base64
-import threading
 import time
 
+from omni_local.loops import Poller
 from omni_local.mappings import Mapping, failed_items
 from omni_local.patterns import matches
 from omni_local.physical import REGION, queue_url_from_arn
@@ -42,40 +42,20 @@ def lambda_message(message: dict, source_arn: str) -> dict:
     }
 
 
-class QueuePoller:
+class QueuePoller(Poller):
     def __init__(self, mapping: Mapping, sqs_endpoint: str, client, functions, console, activity, interval: float = 0.2, retry_visibility: int | None = None, max_window: float = 0.5):
-        self.mapping, self.client = mapping, client
-        self.functions, self.console, self.activity = functions, console, activity
-        self.interval, self.retry_visibility, self.max_window = interval, retry_visibility, max_window
+        super().__init__(f"queue:{mapping.logical_id}", console, activity, interval)
+        self.mapping, self.client, self.functions = mapping, client, functions
+        self.retry_visibility, self.max_window = retry_visibility, max_window
         self.url = queue_url_from_arn(mapping.source_arn, sqs_endpoint)
         self.queue = mapping.source_arn.rsplit(":", 1)[-1]
-        self.name = f"queue:{mapping.logical_id}"
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, daemon=True, name=f"queue-{mapping.logical_id}")
 
-    def start(self) -> None:
-        self.activity.register(self.name)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            started = time.monotonic()
-            try:
-                messages = self._receive()
-                if messages:
-                    self.activity.polled_something(self.name)
-                    with self.activity.busy():
-                        self._deliver(messages)
-                else:
-                    self.activity.polled_empty(self.name, started)
-                self.console.recovered(self.name)
-            except Exception as error:  # report once, keep polling
-                self.console.trouble(self.name, error)
-            if not self._stop.is_set():
-                self.activity.sleep(self.interval)
+    def poll_once(self) -> bool:
+        messages = self._receive()
+        if messages:
+            with self.activity.busy():
+                self._deliver(messages)
+        return bool(messages)
 
     def _receive(self) -> list[dict]:
         """Up to BatchSize messages, gathering for at most the batching window (capped locally)."""

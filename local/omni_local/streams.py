@@ -17,12 +17,12 @@ from __future__ import annotations
 import base64
 import json
 import math
-import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from omni_local.loops import Poller
 from omni_local.mappings import Mapping, failed_items
 from omni_local.patterns import matches
 from omni_local.physical import REGION, table_from_arn
@@ -94,42 +94,17 @@ def _iso(epoch: Any) -> str:
     return datetime.fromtimestamp(float(epoch or 0), UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-class StreamPoller:
+class StreamPoller(Poller):
     def __init__(self, mapping: Mapping, stream_arn: str, client, functions, destinations, console, activity, interval: float = 0.15, retry_delay: float = 0.2, max_window: float = 0.5):
+        super().__init__(f"stream:{mapping.logical_id}", console, activity, interval)
         self.mapping, self.stream_arn, self.client = mapping, stream_arn, client
-        self.functions, self.destinations, self.console, self.activity = functions, destinations, console, activity
-        self.interval, self.retry_delay, self.max_window = interval, retry_delay, max_window
+        self.functions, self.destinations = functions, destinations
+        self.retry_delay, self.max_window = retry_delay, max_window
         self.table = table_from_arn(mapping.source_arn)
         self.shards: dict[str, Shard] = {}
         self._next_describe = 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, daemon=True, name=f"stream-{mapping.logical_id}")
-        self.name = f"stream:{mapping.logical_id}"
 
-    def start(self) -> None:
-        self.activity.register(self.name)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            started = time.monotonic()
-            try:
-                worked = self._poll()
-                self.console.recovered(self.name)
-            except Exception as error:  # DynamoDB Local hiccup: report once, keep polling
-                self.console.trouble(self.name, error)
-                worked = True  # not settled: wait_idle must not report idle over a failing poller
-            if worked:
-                self.activity.polled_something(self.name)
-            else:
-                self.activity.polled_empty(self.name, started)
-            if not self._stop.is_set():
-                self.activity.sleep(self.interval)
-
-    def _poll(self) -> bool:
+    def poll_once(self) -> bool:
         """One round over the shards; True if anything was read or is still pending."""
         self._discover()
         worked = False

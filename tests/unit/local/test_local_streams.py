@@ -111,7 +111,7 @@ def run(records, behaviour, trim_first=False, **overrides):
     client, functions, destinations = FakeStreams(records, trim_first), FakeFunctions(behaviour), FakeDestinations()
     poller = StreamPoller(mapping(**overrides), "real-arn", client, functions, destinations, Console(io.StringIO()), Activity(), retry_delay=0)
     for _ in range(20):
-        poller._poll()
+        poller.poll_once()
     return functions.batches, destinations.sent, client
 
 
