@@ -5,16 +5,21 @@ secret. Used by the CLI, the demo seed and the e2e tests."""
 from __future__ import annotations
 
 import json
+import sys
 import time
 import uuid
+from pathlib import Path
 from urllib.parse import urlencode
 
 import requests
 
-from channels.logic.signatures import signed_headers
-from omni_local.clients import local_client
-from omni_local.sigv4 import sign_operator_request
-from omni_local.state import read_state
+_ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(_ROOT / "functions"), str(_ROOT / "local")]  # usable as a plain script, too
+
+from channels.logic.signatures import signed_headers  # noqa: E402
+from omni_local.clients import local_client  # noqa: E402
+from omni_local.sigv4 import sign_operator_request  # noqa: E402
+from omni_local.state import read_state  # noqa: E402
 
 
 class OmniClient:
