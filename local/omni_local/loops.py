@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from abc import ABC, abstractmethod
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -28,7 +29,7 @@ class LoopbackServer:
         self._server.server_close()
 
 
-class Poller:
+class Poller(ABC):
     """Calls `poll_once()` every `interval` seconds until stopped. A failure is reported once per
     streak and counts as work, so wait_idle never reports idle over a failing poller."""
 
@@ -37,9 +38,9 @@ class Poller:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True, name=name.replace(":", "-"))
 
+    @abstractmethod
     def poll_once(self) -> bool:
         """One round; True if anything was found or is still pending."""
-        raise NotImplementedError
 
     def start(self) -> None:
         self.activity.register(self.name)
