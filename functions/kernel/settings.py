@@ -8,6 +8,8 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from kernel.errors import Unprocessable
+
 
 class Channel(BaseModel):
     """A sales channel as the API knows it from the caller's credential."""
@@ -30,6 +32,19 @@ class Settings(BaseModel):
     @classmethod
     def _parse_json(cls, value):
         return json.loads(value) if isinstance(value, str) and value else (value or {})
+
+    @property
+    def channel_ids(self) -> frozenset[str]:
+        return frozenset(channel.id for channel in self.channels.values())
+
+    def channel(self, channel_id: str) -> Channel | None:
+        return next((channel for channel in self.channels.values() if channel.id == channel_id), None)
+
+
+def require_known_channel(channel_id: str, known: frozenset[str] | set[str], field: str, where: str = "path") -> None:
+    """Refuse a channel the deployment does not define, naming the field that carried it."""
+    if channel_id not in known:
+        raise Unprocessable(f"unknown channel {channel_id}", errors=[{"in": where, "field": field, "type": "unknown_channel"}])
 
 
 @cache

@@ -11,27 +11,17 @@ from catalog.logic import products as rules
 from catalog.models.product import PriceIn, Product, ProductIn, Sku
 from kernel.api import create_app, lambda_handler
 from kernel.auth import CHANNEL, OPERATOR, current_caller
-from kernel.errors import Conflict, NotFound
-from kernel.settings import settings
+from kernel.errors import NotFound
+from kernel.settings import require_known_channel, settings
 from kernel.types import ChannelId, Identifier, SkuCode
 
 app = create_app()
 TAGS = ["catalog"]
 
 
-def _known_channels() -> set[str]:
-    return {channel.id for channel in settings().channels.values()}
-
-
 @app.post("/v1/products", tags=TAGS, summary="Create a product with its SKUs and channel prices", status_code=201, **OPERATOR)
 def create_product(body: ProductIn) -> Product:
-    product = rules.new_product(body, _known_channels())
-    try:
-        table.create_product(product)
-    except Conflict:
-        if not rules.is_same_product(table.get_product(product.product_id), product):
-            raise
-    return product
+    return rules.create(body, settings().channel_ids)
 
 
 @app.get("/v1/products/<product_id>", tags=TAGS, summary="A product with the calling channel's prices", **CHANNEL)
@@ -44,7 +34,7 @@ def get_product(product_id: Annotated[Identifier, Path()]) -> Product:
 
 @app.put("/v1/skus/<sku>/prices/<channel_id>", tags=TAGS, summary="Set a SKU's price for a channel and currency", **OPERATOR)
 def set_price(sku: Annotated[SkuCode, Path()], channel_id: Annotated[ChannelId, Path()], body: PriceIn) -> Sku:
-    rules.check_channel(channel_id, _known_channels(), field="channel_id")
+    require_known_channel(channel_id, settings().channel_ids, "channel_id")
     return table.set_price(sku, channel_id, body.currency, body.amount)
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+from catalog.dal import products as table
 from catalog.models.product import Product, ProductIn, Sku
-from kernel.errors import Unprocessable
+from kernel.errors import Conflict, Unprocessable
+from kernel.settings import require_known_channel
 
 
 def new_product(body: ProductIn, known_channels: set[str]) -> Product:
@@ -14,13 +16,19 @@ def new_product(body: ProductIn, known_channels: set[str]) -> Product:
         raise Unprocessable(f"sku listed twice: {', '.join(repeated)}", errors=[{"in": "body", "field": "skus", "type": "duplicate"}])
     for index, sku in enumerate(body.skus):
         for price_index, price in enumerate(sku.prices):
-            check_channel(price.channel, known_channels, field=f"skus.{index}.prices.{price_index}.channel")
+            require_known_channel(price.channel, known_channels, f"skus.{index}.prices.{price_index}.channel", "body")
     return Product(**body.model_dump(exclude={"skus"}), skus=[Sku(**sku.model_dump(), product_id=body.product_id) for sku in body.skus])
 
 
-def check_channel(channel: str, known_channels: set[str], field: str) -> None:
-    if channel not in known_channels:
-        raise Unprocessable(f"unknown channel {channel}", errors=[{"in": "body", "field": field, "type": "unknown_channel"}])
+def create(body: ProductIn, known_channels: frozenset[str]) -> Product:
+    """Write a new product; a repeat with the same content is a retry and answers the same."""
+    product = new_product(body, known_channels)
+    try:
+        table.create_product(product)
+    except Conflict:
+        if not is_same_product(table.get_product(product.product_id), product):
+            raise
+    return product
 
 
 def is_same_product(existing: Product | None, requested: Product) -> bool:

@@ -16,10 +16,6 @@ from kernel.errors import Forbidden, NotFound
 from kernel.settings import Channel, settings
 
 
-def channel_of(channel_id: str) -> Channel | None:
-    return next((channel for channel in settings().channels.values() if channel.id == channel_id), None)
-
-
 def check_channel_may_send(channel: Channel, webhook: Webhook) -> None:
     """Storefronts sell through holds (refused when short), never by reporting sales after the fact."""
     if isinstance(webhook, SaleWebhook) and channel.kind == "storefront":
@@ -27,7 +23,7 @@ def check_channel_may_send(channel: Channel, webhook: Webhook) -> None:
 
 
 def receive(channel_id: str, headers: Mapping[str, str], body: bytes) -> WebhookAccepted:
-    channel = channel_of(channel_id)
+    channel = settings().channel(channel_id)
     secret = secrets.webhook_secret(channel_id) if channel else None
     if channel is None or secret is None:
         raise NotFound(f"no webhook endpoint for channel {channel_id}", field="channel_id")

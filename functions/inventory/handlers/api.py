@@ -13,17 +13,13 @@ from inventory.models.location import Location, LocationIn
 from inventory.models.stock import Adjustment, AdjustmentIn, BufferIn, IncomingIn, SafetyStockIn, SaleIn, ShardingIn, StockLevel, TransferIn
 from kernel.api import create_app, lambda_handler
 from kernel.auth import CHANNEL, OPERATOR, current_caller
-from kernel.settings import settings
+from kernel.settings import require_known_channel, settings
 from kernel.types import ChannelId, Identifier, SkuCode
 
 app = create_app()
 TAGS = ["inventory"]
 LocationId = Annotated[Identifier, Path()]
 Sku = Annotated[SkuCode, Path()]
-
-
-def _known_channels() -> set[str]:
-    return {channel.id for channel in settings().channels.values()}
 
 
 # Locations and channels (operators)
@@ -46,12 +42,12 @@ def get_location(location_id: LocationId) -> Location:
 
 @app.put("/v1/channels/<channel_id>/locations/<location_id>", tags=TAGS, summary="Let a location serve a channel", **OPERATOR)
 def assign_location(channel_id: Annotated[ChannelId, Path()], location_id: LocationId) -> Location:
-    return locations.serve(location_id, channel_id, True, _known_channels())
+    return locations.serve(location_id, channel_id, True, settings().channel_ids)
 
 
 @app.delete("/v1/channels/<channel_id>/locations/<location_id>", tags=TAGS, summary="Stop a location serving a channel", **OPERATOR)
 def unassign_location(channel_id: Annotated[ChannelId, Path()], location_id: LocationId) -> Location:
-    return locations.serve(location_id, channel_id, False, _known_channels())
+    return locations.serve(location_id, channel_id, False, settings().channel_ids)
 
 
 # Stock policy (operators)
@@ -71,7 +67,7 @@ def put_incoming(sku: Sku, location_id: LocationId, body: IncomingIn) -> list[St
 
 @app.put("/v1/skus/<sku>/buffers/<channel_id>", tags=TAGS, summary="Set a channel buffer for a SKU", **OPERATOR)
 def put_buffer(sku: Sku, channel_id: Annotated[ChannelId, Path()], body: BufferIn) -> BufferIn:
-    locations.check_channel(channel_id, _known_channels())
+    require_known_channel(channel_id, settings().channel_ids, "channel_id")
     planning.set_buffer(sku, channel_id, body.quantity)
     return body
 

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from inventory.dal import locations as location_table
 from inventory.models.location import Location, LocationIn
-from kernel.errors import NotFound, Unprocessable
-
-
-def check_channel(channel: str, known_channels: set[str], field: str = "channel_id") -> None:
-    if channel not in known_channels:
-        raise Unprocessable(f"unknown channel {channel}", errors=[{"in": "path", "field": field, "type": "unknown_channel"}])
+from kernel.errors import NotFound
+from kernel.settings import require_known_channel
 
 
 def save(location_id: str, body: LocationIn) -> Location:
@@ -27,6 +23,6 @@ def get(location_id: str) -> Location:
     return location
 
 
-def serve(location_id: str, channel: str, serves: bool, known_channels: set[str]) -> Location:
-    check_channel(channel, known_channels)
+def serve(location_id: str, channel: str, serves: bool, known_channels: frozenset[str]) -> Location:
+    require_known_channel(channel, known_channels, "channel_id")
     return location_table.set_channel(location_id, channel, serves)
