@@ -7,13 +7,16 @@ import random
 import time
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import ClientError
+from pydantic import BaseModel
 
 from kernel.aws import dynamodb
 from kernel.settings import settings
+
+M = TypeVar("M", bound=BaseModel)
 
 MAX_TRANSACTION_ITEMS = 100
 _CONFLICT_RETRIES = 8
@@ -48,6 +51,11 @@ def plain(value: Any) -> Any:
     if isinstance(value, set):
         return sorted(plain(item) for item in value)
     return value
+
+
+def as_model(model: type[M], item: dict) -> M:
+    """A stored item as a model: the item's bookkeeping attributes (keys, indexes, seq, ttl…) are left out."""
+    return model.model_validate({name: value for name, value in item.items() if name in model.model_fields})
 
 
 def stored(value: Any) -> Any:
@@ -107,6 +115,20 @@ def update(key: dict, expression: str, condition: str | None = None, values: dic
 
 def check(key: dict, condition: str = "attribute_exists(pk)", values: dict | None = None, names: dict | None = None) -> dict:
     return _with_table({"Key": key, "ConditionExpression": condition, "ExpressionAttributeValues": values, "ExpressionAttributeNames": names}, "ConditionCheck")
+
+
+def put_now(item: dict, condition: str = "attribute_not_exists(pk)", values: dict | None = None) -> bool:
+    """One conditional put outside a transaction; False when the condition refused it."""
+    arguments = {"TableName": settings().table_name, "Item": item, "ConditionExpression": condition}
+    if values:
+        arguments["ExpressionAttributeValues"] = values
+    try:
+        dynamodb().put_item(**arguments)
+        return True
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            return False
+        raise
 
 
 def update_now(key: dict, expression: str, condition: str | None = None, values: dict | None = None, names: dict | None = None) -> dict | None:

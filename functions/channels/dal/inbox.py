@@ -9,13 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from botocore.exceptions import ClientError
-
-from kernel import clock
-from kernel.aws import dynamodb
+from kernel import clock, table
 from kernel.context import correlation_id
 from kernel.errors import Conflict
-from kernel.settings import Channel, settings
+from kernel.settings import Channel
 
 RETENTION_SECONDS = 30 * 86_400  # far longer than the signature tolerance, so no replay outlives it
 
@@ -37,9 +34,5 @@ def record(channel: Channel, webhook_id: str, payload: dict, received: datetime)
         "seq": 1,
         "correlation_id": correlation_id(),
     }
-    try:
-        dynamodb().put_item(TableName=settings().table_name, Item=item, ConditionExpression="attribute_not_exists(pk)")
-    except ClientError as error:
-        if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-            raise
-        raise Conflict(f"webhook {webhook_id} of channel {channel.id} was received before", code="duplicate_delivery", webhook_id=webhook_id) from error
+    if not table.put_now(item):
+        raise Conflict(f"webhook {webhook_id} of channel {channel.id} was received before", code="duplicate_delivery", webhook_id=webhook_id)

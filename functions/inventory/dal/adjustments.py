@@ -24,4 +24,4 @@ def record(adjustment: Adjustment, now_epoch: int) -> dict:
 
 def get(source_event_id: str) -> Adjustment | None:
     item = table.get(keys.adjustment(source_event_id))
-    return Adjustment.model_validate({k: v for k, v in item.items() if k in Adjustment.model_fields}) if item else None
+    return table.as_model(Adjustment, item) if item else None

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from botocore.exceptions import ClientError
-
 from inventory.dal import keys
 from kernel import table
-from kernel.aws import dynamodb
 from kernel.context import correlation_id
-from kernel.settings import settings
 
 
 def rows(skus: list[str]) -> dict[str, dict]:
@@ -18,27 +14,17 @@ def rows(skus: list[str]) -> dict[str, dict]:
 
 def save(sku: str, channels: dict[str, int], locations: dict[str, int], serving: dict[str, list[str]], basis: int) -> bool:
     """Write a recomputed row unless a row computed from newer (or the same) state is there already."""
-    try:
-        dynamodb().put_item(
-            TableName=settings().table_name,
-            Item={
-                **keys.availability(sku),
-                "type": "availability",
-                "sku": sku,
-                "channels": channels,
-                "locations": locations,
-                "serving": serving,
-                "basis": basis,
-                "correlation_id": correlation_id(),
-            },
-            ConditionExpression="attribute_not_exists(basis) OR basis < :basis",
-            ExpressionAttributeValues={":basis": basis},
-        )
-        return True
-    except ClientError as error:
-        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-            return False
-        raise
+    item = {
+        **keys.availability(sku),
+        "type": "availability",
+        "sku": sku,
+        "channels": channels,
+        "locations": locations,
+        "serving": serving,
+        "basis": basis,
+        "correlation_id": correlation_id(),
+    }
+    return table.put_now(item, "attribute_not_exists(basis) OR basis < :basis", {":basis": basis})
 
 
 def set_buffer(sku: str, channel: str, quantity: int) -> dict:

@@ -49,7 +49,7 @@ def move(hold: Hold, to: HoldState, now: str, *, now_epoch: int, expired_by: str
 
 
 def hold_from(item: dict) -> Hold:
-    return Hold.model_validate({key: value for key, value in item.items() if key in Hold.model_fields})
+    return table.as_model(Hold, item)
 
 
 def of_reference(reference: str) -> list[Hold]:

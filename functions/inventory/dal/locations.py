@@ -10,7 +10,7 @@ from kernel.errors import NotFound
 
 
 def location_from(item: dict) -> Location:
-    return Location.model_validate({key: value for key, value in item.items() if key in Location.model_fields})
+    return table.as_model(Location, item)
 
 
 def save(location_id: str, body: LocationIn) -> Location:

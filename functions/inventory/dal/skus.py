@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-from botocore.exceptions import ClientError
-
 from inventory.dal import keys
 from kernel import table
-from kernel.aws import dynamodb
-from kernel.settings import settings
 
 
 def register(sku: str, product_id: str) -> bool:
     """Record a SKU once; False when it was known already (a repeated or older event)."""
-    try:
-        dynamodb().put_item(
-            TableName=settings().table_name,
-            Item={**keys.sku_config(sku), "type": "sku", "sku": sku, "product_id": product_id, "shards": 1, "seq": 1},
-            ConditionExpression="attribute_not_exists(pk)",
-        )
-        return True
-    except ClientError as error:
-        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-            return False
-        raise
+    return table.put_now({**keys.sku_config(sku), "type": "sku", "sku": sku, "product_id": product_id, "shards": 1, "seq": 1})
 
 
 def configs(skus: list[str]) -> dict[str, dict]:

@@ -93,7 +93,7 @@ class StockChange:
 
 
 def shard_from(item: dict) -> StockShard:
-    return StockShard.model_validate({key: value for key, value in item.items() if key in StockShard.model_fields})
+    return table.as_model(StockShard, item)
 
 
 def shards(sku: str, location_id: str) -> list[StockShard]:
