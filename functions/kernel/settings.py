@@ -27,8 +27,10 @@ class Settings(BaseModel):
     service: str = Field("omni", alias="powertools_service_name")
     # API key id (as API Gateway reports it in requestContext.identity.apiKeyId) -> channel.
     channels: dict[str, Channel] = Field(default_factory=dict)
+    # Channel id -> Secrets Manager id of its webhook secret (functions that receive webhooks only).
+    webhook_secrets: dict[str, str] = Field(default_factory=dict)
 
-    @field_validator("channels", mode="before")
+    @field_validator("channels", "webhook_secrets", mode="before")
     @classmethod
     def _parse_json(cls, value):
         return json.loads(value) if isinstance(value, str) and value else (value or {})

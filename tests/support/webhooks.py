@@ -49,7 +49,7 @@ def resigned(event: dict, secret: str, at: int | None = None) -> dict:
 def forget_cached_secrets() -> None:
     from aws_lambda_powertools.utilities import parameters
 
-    from channels.dal import secrets
+    from kernel import settings
 
-    secrets.secret_ids.cache_clear()
+    settings.settings.cache_clear()
     parameters.clear_caches()
