@@ -15,9 +15,10 @@ from inventory.dal import availability as availability_table
 from inventory.dal import locations
 from inventory.dal import stock as stock_table
 from inventory.logic.atp import channel_available, location_available
+from inventory.models.location import Location
 
 
-def recompute(sku: str) -> bool:
+def recompute(sku: str, every_location: list[Location] | None = None) -> bool:
     """True when a new figure was written; False when the SKU is unknown or the row is current."""
     items = availability_table.partition(sku)
     config = next((item for item in items if item["sk"] == "CONFIG"), None)
@@ -26,7 +27,7 @@ def recompute(sku: str) -> bool:
     stock = [stock_table.shard_from(item) for item in items if item["sk"].startswith("STOCK#")]
     buffers = {item["channel"]: int(item["quantity"]) for item in items if item["sk"].startswith("BUFFER#")}
     previous = next((item for item in items if item["sk"] == "AVAILABILITY"), {})
-    every_location = locations.all_locations()
+    every_location = locations.all_locations() if every_location is None else every_location
 
     by_location = defaultdict(list)
     for shard in stock:
@@ -48,4 +49,5 @@ def recompute(sku: str) -> bool:
 
 def recompute_location(location_id: str) -> int:
     """A location opened, closed or changed channels: every SKU it stocks gets a new figure."""
-    return sum(recompute(sku) for sku in stock_table.skus_at(location_id))
+    every_location = locations.all_locations()  # read once for all of the location's SKUs
+    return sum(recompute(sku, every_location) for sku in stock_table.skus_at(location_id))
