@@ -23,15 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "local"), str(ROOT / "tools"), str(ROOT / "tests"), str(ROOT / "infra")]
-os.environ.update(
-    AWS_DEFAULT_REGION="us-east-1",
-    AWS_ACCESS_KEY_ID="bench",
-    AWS_SECRET_ACCESS_KEY="bench",
-    POWERTOOLS_TRACE_DISABLED="true",
-    POWERTOOLS_LOG_LEVEL="ERROR",
-    POWERTOOLS_METRICS_NAMESPACE="Omni",
-    POWERTOOLS_SERVICE_NAME="omni-bench",
-)
+os.environ.update(AWS_DEFAULT_REGION="us-east-1", AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", POWERTOOLS_TRACE_DISABLED="true", POWERTOOLS_LOG_LEVEL="ERROR", POWERTOOLS_METRICS_NAMESPACE="Omni", POWERTOOLS_SERVICE_NAME="omni-bench")
 
 warnings.filterwarnings("ignore", "No application metrics to publish")
 
@@ -144,12 +136,8 @@ def warm_and_inventory(cdk_out: Path, endpoint: str) -> None:
         cases = {
             "GET /v1/availability (1 SKU)": lambda n: api_event("GET", "/v1/availability", channel_key="key-web", query={"sku": "SKU-001"}),
             "GET /v1/availability (100 SKUs)": lambda n: api_event("GET", "/v1/availability", channel_key="key-web", query={"sku": skus}),
-            "POST /v1/adjustments (receipt)": lambda n: api_event(
-                "POST", "/v1/adjustments", {"source_event_id": f"b-{n}-{time.time_ns()}", "sku": "SKU-002", "location_id": "store-1", "kind": "receipt", "quantity": 1}, operator=True
-            ),
-            "POST /v1/holds (1 line)": lambda n: api_event(
-                "POST", "/v1/holds", {"reference": f"bench-{n}-{time.time_ns()}", "lines": [{"line": "1", "sku": "SKU-003", "location_id": "store-1", "quantity": 1}]}, channel_key="key-web"
-            ),
+            "POST /v1/adjustments (receipt)": lambda n: api_event("POST", "/v1/adjustments", {"source_event_id": f"b-{n}-{time.time_ns()}", "sku": "SKU-002", "location_id": "store-1", "kind": "receipt", "quantity": 1}, operator=True),
+            "POST /v1/holds (1 line)": lambda n: api_event("POST", "/v1/holds", {"reference": f"bench-{n}-{time.time_ns()}", "lines": [{"line": "1", "sku": "SKU-003", "location_id": "store-1", "quantity": 1}]}, channel_key="key-web"),
         }
         for name, make in cases.items():
             numbers = iter(range(10**9))

@@ -11,6 +11,7 @@ from kernel.auth import SECURITY_SCHEMES
 from kernel.context import set_correlation_id
 from kernel.errors import DomainError, problem, problem_from
 from kernel.observability import logger, observed
+from kernel.snapstart import register as register_snapstart_hooks
 
 
 def _field_errors(error: RequestValidationError) -> list[dict]:
@@ -55,7 +56,8 @@ def create_app() -> APIGatewayRestResolver:
 
 
 def lambda_handler(app: APIGatewayRestResolver):
-    """Wrap a resolver into a Lambda handler with logging, tracing, metrics and the correlation id."""
+    """Wrap a resolver into a Lambda handler with logging, metrics and the correlation id, and SnapStart hooks."""
+    register_snapstart_hooks(app)
 
     @observed(correlation_id_path=correlation_paths.API_GATEWAY_REST)
     def handler(event, context):

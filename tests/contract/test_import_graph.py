@@ -54,7 +54,7 @@ def _loaded(modules: set[str], package: str) -> list[str]:
     return sorted(name for name in modules if name == package or name.startswith(package + "."))
 
 
-HANDLERS = sorted({(function.handler.rsplit(".", 1)[0], type(function.trigger).__name__) for _, function in function_specs()})
+HANDLERS = sorted({(fn.handler.rsplit(".", 1)[0], type(fn.trigger).__name__) for _, fn in function_specs()})
 
 
 @pytest.fixture(scope="module")
