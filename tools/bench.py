@@ -58,7 +58,8 @@ def _process_ms(code: str) -> float:
 
 def cold_starts() -> None:
     """Round-robin over the baseline and every handler, so that the machine's load drifts over all alike."""
-    print(f"\n== cold start proxy: fresh process, import + clients (median of {RUNS}, interleaved with the baseline) ==")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"\n== cold start proxy: fresh process, import + clients (median of {RUNS}, interleaved with the baseline; load {load}) ==")
     cases = cold_start_cases()
     samples: dict[str, list[float]] = {code: [] for code in [BASELINE, *(code for _, _, code in cases)]}
     for _ in range(RUNS):
