@@ -5,7 +5,8 @@ downstream calls' latency without any SDK in the function. The X-Ray SDK (throug
 costs about 150 ms of every cold start, even disabled, and is in maintenance mode since February 2026, so
 it is loaded only where a stage opts in to its subsegments (cdk.json `xraySdk`, variable XRAY_SDK=true).
 Every log line carries what a trace reader needs to join logs and traces without it: `xray_trace_id`
-(Powertools reads `_X_AMZN_TRACE_ID`), `cold_start`, `service`, `function_request_id`, and the correlation id.
+(Powertools reads `_X_AMZN_TRACE_ID`), `cold_start`, `service`, `function_request_id`, and the correlation id;
+a `ColdStart` metric per function counts cold starts.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ def observed(correlation_id_path: str | None = None) -> Callable[[Handler], Hand
     at the end of each invocation, and X-Ray SDK subsegments where the stage opted in."""
 
     def decorate(handler: Handler) -> Handler:
-        inner = metrics.log_metrics(handler)
+        # ColdStart (dimensions function_name, service): the cold-start signal the Tracer's annotation gave.
+        inner = metrics.log_metrics(handler, capture_cold_start_metric=True)
         if xray_sdk_enabled():
             inner = _with_xray_sdk(inner)
         return logger.inject_lambda_context(inner, correlation_id_path=correlation_id_path)
