@@ -4,6 +4,8 @@ ColdStart metric, and the correlation id (decision 17)."""
 import io
 import json
 
+import pytest
+from aws_lambda_powertools.logging import logger as powertools_logger
 from aws_lambda_powertools.metrics.provider.cold_start import reset_cold_start_flag
 
 from kernel.observability import logger, observed
@@ -18,6 +20,13 @@ def handler(event, context):
     return "done"
 
 
+@pytest.fixture(autouse=True)
+def fresh_environment(monkeypatch):
+    """As in a new execution environment: neither Logger nor Metrics has seen an invocation yet."""
+    monkeypatch.setattr(powertools_logger, "is_cold_start", True)
+    reset_cold_start_flag()
+
+
 def _lines(capfd) -> list[dict]:
     out = capfd.readouterr().out
     return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
@@ -27,7 +36,6 @@ def test_log_lines_carry_the_trace_id_and_the_cold_start(monkeypatch):
     monkeypatch.setenv("_X_AMZN_TRACE_ID", TRACE_ID)
     stream = io.StringIO()
     monkeypatch.setattr(logger.registered_handler, "stream", stream)  # the handler bound stdout at import
-    reset_cold_start_flag()
     handler({}, Context())
     handler({}, Context())
     logs = [json.loads(line) for line in stream.getvalue().splitlines()]
@@ -37,7 +45,6 @@ def test_log_lines_carry_the_trace_id_and_the_cold_start(monkeypatch):
 
 
 def test_the_first_invocation_of_an_environment_counts_a_cold_start(capfd):
-    reset_cold_start_flag()
     handler({}, Context())
     first = [line for line in _lines(capfd) if "ColdStart" in line]
     handler({}, Context())
