@@ -1,16 +1,22 @@
 """SnapStart hooks: the snapshot holds what the first request would build; each restored copy is unique."""
 
+import importlib
 import json
 import random
 
+import pytest
+
 from kernel import aws, snapstart
+from omni_infra.domains import function_specs
 from support.env import domain_environment
 
+API_MODULES = sorted(fn.handler.rsplit(".", 1)[0] for _, fn in function_specs() if type(fn.trigger).__name__ == "Api")
 
-def test_before_the_snapshot_the_client_is_built_and_the_resolver_answered_without_any_call():
-    from inventory.handlers.api import app
 
-    with domain_environment("inventory-snapshot"):
+@pytest.mark.parametrize("module", API_MODULES)
+def test_before_the_snapshot_the_client_is_built_and_the_resolver_answered_without_any_call(module):
+    app = importlib.import_module(module).app
+    with domain_environment("snapshot"):
         answer = snapstart.before_snapshot(app)  # sockets are disabled here: any AWS call would fail
         assert aws.dynamodb.cache_info().currsize == 1
     assert answer["statusCode"] == 404
