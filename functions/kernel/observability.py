@@ -51,3 +51,9 @@ def observed(correlation_id_path: str | None = None) -> Callable[[Handler], Hand
         return logger.inject_lambda_context(inner, correlation_id_path=correlation_id_path)
 
     return decorate
+
+
+def __getattr__(name: str):
+    if name == "tracer":  # the module-level Tracer of before decision 17
+        raise ImportError("kernel.observability has no tracer: decorate handlers with @observed() (decision 17)")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
