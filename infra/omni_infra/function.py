@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import jsii
-from aws_cdk import Duration, Stack
+from aws_cdk import Annotations, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
@@ -88,7 +88,10 @@ class OmniFunction(Construct):
         timeout: Duration = Duration.seconds(10),
         memory_size: int = DEFAULT_MEMORY_MB,
         environment: Mapping[str, str] | None = None,
+        published: bool = False,
     ) -> None:
+        """`published`: callers invoke the alias `live` of a published version, never $LATEST (API
+        functions: SnapStart needs a version, and every stage runs what prod runs)."""
         super().__init__(scope, id)
         config = platform.config
         self.platform = platform
@@ -120,7 +123,10 @@ class OmniFunction(Construct):
         }
         if table is not None:
             env["TABLE_NAME"] = table.table_name
+        if config.xray_sdk:
+            env["XRAY_SDK"] = "true"  # kernel.observability loads Powertools' Tracer and the X-Ray SDK
         env.update(environment or {})
+        snap_start = published and config.snap_start
 
         # id "Resource": the function's logical id is the construct's own name (e.g. CatalogApi…).
         self.function = lambda_.Function(
@@ -137,7 +143,11 @@ class OmniFunction(Construct):
             # Lambda drops application logs below this level: keep it equal to Powertools' level.
             application_log_level_v2=_APPLICATION_LOG_LEVEL[config.log_level],
             system_log_level_v2=lambda_.SystemLogLevel.INFO,
+            # Lambda's own tracing records every invocation; the X-Ray SDK is opt-in (kernel.observability).
             tracing=lambda_.Tracing.ACTIVE,
+            snap_start=lambda_.SnapStartConf.ON_PUBLISHED_VERSIONS if snap_start else None,
+            # A replaced version is deleted: each SnapStart version left behind is a cached snapshot, billed.
+            current_version_options=lambda_.VersionOptions(removal_policy=RemovalPolicy.DESTROY) if published else None,
             memory_size=memory_size,
             timeout=timeout,
             environment=env,
@@ -145,6 +155,13 @@ class OmniFunction(Construct):
         )
         nag.WILDCARD_RESOURCE.on(self.role)
         nag.PYTHON_RUNTIME.on(self.function)
+        self.alias: lambda_.Alias | None = None
+        if published:
+            self.alias = lambda_.Alias(self, "Live", alias_name="live", version=self.function.current_version)
+        if snap_start:
+            Annotations.of(self.function).acknowledge_warning(
+                "@aws-cdk/aws-lambda:snapStartRequirePublish", "the alias live invokes the published current version"
+            )
 
         if config.alarms:
             platform.monitoring.alarm(
@@ -158,6 +175,11 @@ class OmniFunction(Construct):
     @property
     def grant_principal(self) -> iam.IPrincipal:
         return self.function.grant_principal
+
+    @property
+    def invocable(self) -> lambda_.IFunction:
+        """What triggers invoke: the alias of a published function, else the function itself."""
+        return self.alias or self.function
 
     def add_environment(self, key: str, value: str) -> None:
         self.function.add_environment(key, value)
@@ -222,4 +244,3 @@ class OmniFunction(Construct):
         """The CDK grants for the customer key add kms:ReEncrypt* and kms:GenerateDataKey*."""
         nag.KMS_REENCRYPT.on(self.role)
         nag.KMS_GENERATE_DATA_KEY.on(self.role)
-

@@ -82,7 +82,7 @@ class Naming:
             return str(uuid.uuid5(uuid.NAMESPACE_URL, "kms/" + res.logical_id))
         if t == "AWS::Lambda::EventSourceMapping":
             return str(uuid.uuid5(uuid.NAMESPACE_URL, "esm/" + res.logical_id))
-        if t in ("AWS::SNS::Topic", "AWS::StepFunctions::StateMachine"):
+        if t in ("AWS::SNS::Topic", "AWS::StepFunctions::StateMachine", "AWS::Lambda::Alias", "AWS::Lambda::Version"):
             return self.arn_of(res, prop)
         if t == "AWS::Events::Rule":
             bus = bus_name(prop("EventBusName"))
@@ -99,6 +99,11 @@ class Naming:
             return arn("sns", name)
         if t == "AWS::Lambda::Function":
             return arn("lambda", f"function:{name}")
+        if t in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
+            # Qualified ARNs of the function (an API integration invokes the alias `live`); locally every
+            # qualifier runs the function's current code, as there is only one version of it.
+            qualifier = prop("Name") if t == "AWS::Lambda::Alias" else "1"
+            return arn("lambda", f"function:{function_from_arn(str(prop('FunctionName')))}:{qualifier}")
         if t == "AWS::Events::EventBus":
             return arn("events", f"event-bus/{name}")
         if t == "AWS::Events::Rule":

@@ -48,6 +48,13 @@ class Synth:
         assert len(matches) == 1, f"{handler}: {len(matches)} functions"
         return matches[0]
 
+    def alias_of(self, function_id: str) -> str:
+        """Logical id of the function's alias (API functions are invoked through `live`)."""
+        aliases = self.resources("AWS::Lambda::Alias").items()
+        ids = [k for k, v in aliases if v["Properties"]["FunctionName"] == {"Ref": function_id}]
+        assert len(ids) == 1, f"{function_id}: {len(ids)} aliases"
+        return ids[0]
+
     def statements_of(self, function_id: str) -> list[dict]:
         """Every statement of every policy attached to the function's role."""
         role = self.functions()[function_id]["Properties"]["Role"]["Fn::GetAtt"][0]

@@ -47,13 +47,13 @@ def test_routes_equal_the_openapi_operations(dev, openapi_document):
     assert set(_methods(dev)) == set(_document_operations(openapi_document))
 
 
-def test_each_route_invokes_the_function_of_its_tag(dev, openapi_document):
-    methods = _methods(dev)
+def test_each_route_invokes_the_alias_of_the_function_of_its_tag(synth, openapi_document):
+    methods = _methods(synth)
     for key, op in _document_operations(openapi_document).items():
-        fn_id, _ = dev.function_by_handler(f"{op['tags'][0]}.handlers.api.handler")
+        fn_id, _ = synth.function_by_handler(f"{op['tags'][0]}.handlers.api.handler")
         integration = methods[key]["Integration"]
         assert integration["Type"] == "AWS_PROXY", key
-        assert fn_id in json.dumps(integration["Uri"]), key
+        assert {"Ref": synth.alias_of(fn_id)} in integration["Uri"]["Fn::Join"][1], key
 
 
 def test_authorization_follows_the_declared_security(dev, openapi_document):
@@ -111,19 +111,20 @@ def test_methods_validate_requests(dev):
                 assert method["RequestParameters"][f"method.request.path.{part[1:-1]}"] is True, key
 
 
-def test_one_invoke_permission_per_api_function(dev):
+def test_one_invoke_permission_per_api_function_on_its_alias(synth):
     api_functions = {
-        fn_id for fn_id, fn in dev.functions().items() if fn["Properties"]["Handler"].endswith(".api.handler")
+        fn_id for fn_id, fn in synth.functions().items() if fn["Properties"]["Handler"].endswith(".api.handler")
     }
     permissions = [
         p["Properties"]
-        for p in dev.resources("AWS::Lambda::Permission").values()
+        for p in synth.resources("AWS::Lambda::Permission").values()
         if p["Properties"]["Principal"] == "apigateway.amazonaws.com"
     ]
-    targets = [json.dumps(p["FunctionName"]) for p in permissions]
+    assert all(p["Action"] == "lambda:InvokeFunction" for p in permissions)
+    targets = [p["FunctionName"] for p in permissions]
     assert len(permissions) == len(api_functions)
     for fn_id in api_functions:
-        assert sum(fn_id in target for target in targets) == 1, fn_id
+        assert targets.count({"Ref": synth.alias_of(fn_id)}) == 1, fn_id
 
 
 def test_stage_logs_traces_and_throttles(synth):

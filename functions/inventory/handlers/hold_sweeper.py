@@ -1,12 +1,10 @@
 """Every minute: soft holds past their deadline give their units back."""
 
 from inventory.logic.holds import expire_due
-from kernel.observability import logger, metrics, tracer
+from kernel.observability import metrics, observed
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@observed()
 def handler(event, context):
     expired = expire_due()
     metrics.add_metric(name="HoldsExpired", unit="Count", value=expired)

@@ -12,4 +12,9 @@ DOMAINS = (
     (ChannelsData, ChannelsServices),
 )
 
-__all__ = ["DOMAINS"]
+__all__ = ["DOMAINS", "function_specs"]
+
+
+def function_specs():
+    """Every function of every domain, with its domain: (DomainSpec, FunctionSpec)."""
+    return [(services.spec, function) for _, services in DOMAINS for function in services.spec.functions]

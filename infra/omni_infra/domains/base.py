@@ -170,6 +170,7 @@ class DomainServices(Construct):
                 timeout=Duration.seconds(item.timeout_seconds),
                 memory_size=item.memory_mb,
                 environment=item.environment,
+                published=isinstance(item.trigger, Api),
             )
             self.functions[item.name] = fn
 

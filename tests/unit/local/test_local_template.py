@@ -128,6 +128,15 @@ def test_a_functions_environment_may_name_its_own_arn():
     assert r.props(r.assembly.find("Fn"))["Environment"]["Variables"]["SELF"].endswith(":function:named")
 
 
+def test_an_alias_and_a_version_name_their_function():
+    fn = {"Type": "AWS::Lambda::Function", "Properties": {"FunctionName": "named"}}
+    version = {"Type": "AWS::Lambda::Version", "Properties": {"FunctionName": {"Ref": "Fn"}}}
+    alias = {"Type": "AWS::Lambda::Alias", "Properties": {"FunctionName": {"Ref": "Fn"}, "FunctionVersion": {"Fn::GetAtt": ["Version", "Version"]}, "Name": "live"}}
+    r = resolver(S=resources(Fn=fn, Version=version, Alias=alias))
+    assert r.ref("S", "Alias") == "arn:aws:lambda:us-east-1:000000000000:function:named:live"
+    assert physical.function_from_arn(r.ref("S", "Version")) == "named"
+
+
 def test_the_fixture_assembly_resolves_cross_stack():
     r = Resolver(Assembly.load(FIXTURE), physical.Naming(MOTO))
     env = r.props(r.assembly.find("ApiFunctionAAAA1111"))["Environment"]["Variables"]

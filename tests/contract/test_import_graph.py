@@ -1,0 +1,70 @@
+"""Every handler imports only what its trigger needs (decision 17): cold starts stay close to bare boto3.
+
+Each handler module is imported in a fresh interpreter, as Lambda's init does, and its sys.modules is
+checked. Timings live in `make bench`; this keeps the import graph that the timings depend on honest,
+for every function every domain declares, including domains added later.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from omni_infra.domains import function_specs
+
+FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
+
+XRAY_SDK = "aws_xray_sdk"
+EVENT_HANDLER = "aws_lambda_powertools.event_handler"  # routing, validation, OpenAPI: API functions only
+OPENAPI_MODELS = "aws_lambda_powertools.event_handler.openapi.models"  # the OpenAPI document, ~40 ms of models
+SWAGGER_UI = "aws_lambda_powertools.event_handler.openapi.swagger_ui"
+
+FORBIDDEN_IN_API = (XRAY_SDK, OPENAPI_MODELS, SWAGGER_UI)
+FORBIDDEN_ELSEWHERE = (XRAY_SDK, EVENT_HANDLER)  # stream, event, schedule and any trigger added later
+
+_PROBE = """
+import importlib, json, sys
+importlib.import_module(sys.argv[1])
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def _probe(module: str, **environment: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(FUNCTIONS), "TABLE_NAME": "probe", "CHANNELS": "{}", **environment}
+    env.pop("POWERTOOLS_TRACE_DISABLED", None)  # as deployed: tracing on
+    return subprocess.Popen([sys.executable, "-c", _PROBE, module], env=env, stdout=subprocess.PIPE, text=True)
+
+
+def _modules(probe: subprocess.Popen) -> set[str]:
+    out, _ = probe.communicate(timeout=60)
+    assert probe.returncode == 0, f"import failed: {probe.args}"
+    return set(json.loads(out))
+
+
+def _loaded(modules: set[str], package: str) -> list[str]:
+    return sorted(name for name in modules if name == package or name.startswith(package + "."))
+
+
+HANDLERS = sorted({(fn.handler.rsplit(".", 1)[0], type(fn.trigger).__name__) for _, fn in function_specs()})
+
+
+@pytest.fixture(scope="module")
+def imported() -> dict[str, set[str]]:
+    """Every handler imported at once, each in its own interpreter (they run in parallel)."""
+    probes = {module: _probe(module) for module, _ in HANDLERS}
+    return {module: _modules(probe) for module, probe in probes.items()}
+
+
+@pytest.mark.parametrize(("module", "trigger"), HANDLERS, ids=[module for module, _ in HANDLERS])
+def test_a_handler_imports_only_what_its_trigger_needs(imported, module, trigger):
+    for package in FORBIDDEN_IN_API if trigger == "Api" else FORBIDDEN_ELSEWHERE:
+        assert not _loaded(imported[module], package), f"{module} ({trigger}) imports {package} on its cold path"
+
+
+def test_the_xray_sdk_is_loaded_where_a_stage_opts_in_to_its_subsegments():
+    assert _loaded(_modules(_probe("inventory.handlers.hold_sweeper", XRAY_SDK="true")), XRAY_SDK)

@@ -1,0 +1,44 @@
+"""SnapStart hooks: the snapshot holds what the first request would build; each restored copy is unique."""
+
+import importlib
+import json
+import random
+
+import pytest
+
+from kernel import aws, snapstart
+from omni_infra.domains import function_specs
+from support.env import domain_environment
+
+API_MODULES = sorted(fn.handler.rsplit(".", 1)[0] for _, fn in function_specs() if type(fn.trigger).__name__ == "Api")
+
+
+@pytest.mark.parametrize("module", API_MODULES)
+def test_before_the_snapshot_the_client_is_built_and_the_resolver_answered_without_any_call(module):
+    app = importlib.import_module(module).app
+    with domain_environment("snapshot"):
+        answer = snapstart.before_snapshot(app)  # sockets are disabled here: any AWS call would fail
+        assert aws.dynamodb.cache_info().currsize == 1
+    assert answer["statusCode"] == 404
+    assert json.loads(answer["body"])["code"] == "route_not_found"
+
+
+def test_each_restored_copy_draws_its_own_random_sequence():
+    random.seed(8)
+    snapshot = random.getstate()  # what every copy of the snapshot starts from
+    draws = []
+    for _ in range(2):
+        random.setstate(snapshot)
+        snapstart.after_restore()
+        draws.append([random.randrange(10) for _ in range(16)])  # e.g. shards chosen by inventory.logic.holds
+    assert draws[0] != draws[1]
+
+
+def test_every_api_function_registers_the_hooks(monkeypatch):
+    registered = []
+    monkeypatch.setattr(snapstart, "register_before_snapshot", lambda hook, *args: registered.append(hook))
+    monkeypatch.setattr(snapstart, "register_after_restore", lambda hook, *args: registered.append(hook))
+    from kernel.api import create_app, lambda_handler
+
+    lambda_handler(create_app())
+    assert registered == [snapstart.before_snapshot, snapstart.after_restore]
