@@ -57,9 +57,7 @@ _APPLICATION_LOG_LEVEL = {
 
 def functions_code() -> lambda_.Code:
     """ONE asset for all functions: the functions/ folder as it is (no bundling, no Docker)."""
-    return lambda_.Code.from_asset(
-        str(FUNCTIONS_DIR), exclude=["**/__pycache__", "**/*.pyc", "**/.pytest_cache", "**/.mypy_cache"]
-    )
+    return lambda_.Code.from_asset(str(FUNCTIONS_DIR), exclude=["**/__pycache__", "**/*.pyc", "**/.pytest_cache", "**/.mypy_cache"])
 
 
 @dataclass(frozen=True)
@@ -186,8 +184,15 @@ class OmniFunction(Construct):
                 resource_arns=[f"{table.table_arn}/index/{name}" for name in indexes],
             )
 
-    def publish_events(self, bus: events.IEventBus) -> None:
-        bus.grant_put_events_to(self.function)
+    def publish_events(self, bus: events.IEventBus, *, sources: tuple[str, ...] | None = None) -> None:
+        """PutEvents on `bus`, only for entries whose `Source` is the domain's own (`omni.<domain>`) or
+        one of `sources`: no function can put an event that claims to come from another domain."""
+        iam.Grant.add_to_principal(
+            grantee=self.function,
+            actions=["events:PutEvents"],
+            resource_arns=[bus.event_bus_arn],
+            conditions={"StringEquals": {"events:source": list(sources or (f"omni.{self.domain}",))}},
+        )
 
     def read_secrets(self, secrets: Mapping[str, secretsmanager.ISecret], *, variable: str) -> None:
         """Read exactly these secrets, and decrypt them with the customer key only through Secrets
@@ -222,4 +227,3 @@ class OmniFunction(Construct):
         """The CDK grants for the customer key add kms:ReEncrypt* and kms:GenerateDataKey*."""
         nag.KMS_REENCRYPT.on(self.role)
         nag.KMS_GENERATE_DATA_KEY.on(self.role)
-

@@ -76,16 +76,9 @@ def test_indexes_granted_by_name_not_wildcard(dev):
 def test_outboxes_read_only_the_stream(dev):
     for domain in ("catalog", "inventory", "channels"):
         fn_id, _ = dev.function_by_handler(f"{domain}.handlers.outbox.handler")
-        item_actions = {
-            a
-            for s in dev.statements_of(fn_id)
-            for a in _actions(s)
-            if a in ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query")
-        }
+        item_actions = {a for s in dev.statements_of(fn_id) for a in _actions(s) if a in ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query")}
         assert not item_actions, f"{domain} outbox needs the stream only"
-        stream_actions = {
-            a for s in dev.statements_of(fn_id) if "StreamArn" in json.dumps(s["Resource"]) for a in _actions(s)
-        }
+        stream_actions = {a for s in dev.statements_of(fn_id) if "StreamArn" in json.dumps(s["Resource"]) for a in _actions(s)}
         assert "dynamodb:GetRecords" in stream_actions
 
 
@@ -96,6 +89,15 @@ def test_only_outboxes_put_events(synth):
             publishers.add(synth.functions()[fn_id]["Properties"]["Handler"])
             assert "Fn::ImportValue" in json.dumps(statement["Resource"]), "the omni bus only"
     assert publishers == {"catalog.handlers.outbox.handler", "inventory.handlers.outbox.handler", "channels.handlers.outbox.handler"}
+
+
+def test_an_outbox_may_put_only_events_of_its_own_domain(synth):
+    """IAM evaluates events:source per entry, so a function cannot forge another domain's events."""
+    for fn_id, statement in _all_statements(synth):
+        if "events:PutEvents" not in _actions(statement):
+            continue
+        domain = synth.functions()[fn_id]["Properties"]["Handler"].split(".", 1)[0]
+        assert statement["Condition"] == {"StringEquals": {"events:source": [f"omni.{domain}"]}}, fn_id
 
 
 def test_functions_without_a_table_get_no_dynamodb_access(dev):
