@@ -122,6 +122,9 @@ def samples() -> dict[str, dict[str, dict]]:
             "channel-sale-recorded": bus_event("omni.channels", "ChannelSaleRecorded", {"channel": "pos", "channel_kind": "store", "webhook_id": "pos-7731-0042", "lines": POS_SALE["data"]["lines"]}),
             "stock-receipt-posted": bus_event("omni.channels", "StockReceiptPosted", {"channel": "pos", "webhook_id": "pos-asn-5521", **POS_RECEIPT["data"]}),
         },
+        "OpsApi": {
+            "post-redrive": api("POST", "/v1/ops/redrive", "/v1/ops/redrive", {"limit": 10}, OPERATOR),
+        },
         "ProfilesApi": {
             "get-me": api("GET", "/v1/me", "/v1/me", identity=channel("app"), claims={"sub": "alice", "email": "alice@example.com", "token_use": "id"}),
         },

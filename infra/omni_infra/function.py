@@ -19,6 +19,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
@@ -26,6 +27,7 @@ from omni_infra import nag
 from omni_infra.config import REPO_ROOT, Config
 from omni_infra.layer import ARCHITECTURE, RUNTIME
 from omni_infra.monitoring import FIVE_MINUTES, Monitoring
+from omni_infra.parking import LAMBDA_PREFIX, parked_objects_ack
 
 FUNCTIONS_DIR = REPO_ROOT / "functions"
 DEFAULT_MEMORY_MB = 512
@@ -70,6 +72,7 @@ class Platform:
     bus: events.IEventBus
     key: kms.IKey
     monitoring: Monitoring
+    parked: s3.IBucket  # where stream mappings park the batches they gave up on (decision 17)
 
 
 @jsii.implements(iam.IGrantable)
@@ -193,6 +196,19 @@ class OmniFunction(Construct):
             resource_arns=[bus.event_bus_arn],
             conditions={"StringEquals": {"events:source": list(sources or (f"omni.{self.domain}",))}},
         )
+
+    def redrive_outboxes(self, parked: s3.IBucket, outboxes: Mapping[str, dynamodb.ITable]) -> None:
+        """Read and remove the parked stream batches of these domains' outboxes (domain -> table) and put
+        their events again, with each domain's own source only; PARKED_BUCKET and OUTBOX_TABLES (JSON:
+        table name -> domain) say where they are and whose they are."""
+        self.add_environment("PARKED_BUCKET", parked.bucket_name)
+        self.add_environment("OUTBOX_TABLES", Stack.of(self).to_json_string({table.table_name: name for name, table in outboxes.items()}))
+        iam.Grant.add_to_principal(grantee=self.function, actions=["s3:ListBucket"], resource_arns=[parked.bucket_arn])
+        iam.Grant.add_to_principal(grantee=self.function, actions=["s3:GetObject", "s3:DeleteObject"], resource_arns=[parked.arn_for_objects(LAMBDA_PREFIX + "*")])
+        if parked.encryption_key is not None:
+            parked.encryption_key.grant_decrypt(self.function)
+        parked_objects_ack(self.platform.config).on(self.role)
+        self.publish_events(self.platform.bus, sources=tuple(f"omni.{name}" for name in sorted(outboxes)))
 
     def read_secrets(self, secrets: Mapping[str, secretsmanager.ISecret], *, variable: str) -> None:
         """Read exactly these secrets, and decrypt them with the customer key only through Secrets

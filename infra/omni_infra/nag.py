@@ -62,6 +62,15 @@ DLQ_WITHOUT_DLQ = Ack(
     "EventBridge target DLQ), not a work queue; it is alarmed on depth and drained by an operator.",
 )
 
+# --- buckets --------------------------------------------------------------------------------
+
+PARKED_BATCHES_ACCESS_LOGS = Ack(
+    "AwsSolutions-S1",
+    "The parked-batches bucket is written only by Lambda's event source mappings (their on-failure "
+    "destination) and read by the redrive operation, both with IAM roles whose calls CloudTrail records; "
+    "an access-log bucket would add a second bucket to secure for no additional audit trail.",
+)
+
 # --- secrets --------------------------------------------------------------------------------
 
 CHANNEL_SECRET_ROTATION = Ack(

@@ -1,7 +1,8 @@
-"""The three ways a function is triggered besides the API, each with its dead-letter queue and alarm.
+"""The ways a function is triggered besides the API, each with its dead-letter destination and alarm.
 
 Every domain uses these and only these, so retries, ages and DLQs are the same everywhere:
-- `stream_consumer`: a DynamoDB stream mapping (partial batch failures, bisect, bounded retries/age);
+- `stream_consumer`: a DynamoDB stream mapping (partial batch failures, bisect, bounded retries/age),
+  parking what still fails in S3 for a redrive;
 - `event_consumer`: an EventBridge rule on the omni bus;
 - `scheduled`: a rate rule on the default bus (schedules only exist there).
 """
@@ -20,6 +21,7 @@ from constructs import Construct
 from omni_infra import nag
 from omni_infra.function import OmniFunction
 from omni_infra.monitoring import ONE_MINUTE
+from omni_infra.parking import ParkIn, parked_objects_ack
 
 DLQ_RETENTION = Duration.days(14)
 
@@ -55,9 +57,9 @@ class DeadLetterQueue(Construct):
         )
 
 
-def stream_consumer(table: dynamodb.ITable, fn: OmniFunction) -> DeadLetterQueue:
-    """Feed `table`'s stream to `fn`; what still fails after retries goes to a DLQ."""
-    dlq = DeadLetterQueue(fn, "StreamDlq", what="Stream records")
+def stream_consumer(table: dynamodb.ITable, fn: OmniFunction) -> None:
+    """Feed `table`'s stream to `fn`; a batch that still fails after retries is parked whole in S3
+    (records included, unlike an SQS or SNS on-failure record), so its events can be republished."""
     fn.function.add_event_source(
         sources.DynamoEventSource(
             table,
@@ -67,11 +69,11 @@ def stream_consumer(table: dynamodb.ITable, fn: OmniFunction) -> DeadLetterQueue
             retry_attempts=STREAM_RETRY_ATTEMPTS,
             max_record_age=STREAM_MAX_RECORD_AGE,
             report_batch_item_failures=True,
-            on_failure=sources.SqsDlq(dlq.queue),
+            on_failure=ParkIn(fn.platform.parked),
         )
     )
-    fn.kms_grant_used()  # stream read (KMS decrypt) and DLQ send grants
-    return dlq
+    fn.kms_grant_used()  # stream read (KMS decrypt) and parking (KMS encrypt) grants
+    parked_objects_ack(fn.platform.config).on(fn.role)
 
 
 def event_consumer(fn: OmniFunction, pattern: events.EventPattern) -> DeadLetterQueue:

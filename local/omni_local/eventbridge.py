@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from collections import deque
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
 from typing import Any
@@ -44,12 +45,15 @@ def build_event(entry: dict, event_id: str) -> dict:
 
 
 class EventRouter:
-    def __init__(self, rules: list[Rule], delivery: AsyncDelivery, console):
+    def __init__(self, rules: list[Rule], delivery: AsyncDelivery, console, history: int = 10_000):
         self.rules = [rule for rule in rules if rule.pattern is not None]
         self.delivery, self.console = delivery, console
+        # The last events routed, oldest first: what tests count deliveries by (e.g. envelope ids).
+        self.history: deque[dict] = deque(maxlen=history)
 
     def publish(self, event: dict, bus: str = "default") -> list[str]:
         """Hand `event` to every matching rule's targets; the names of the rules that matched."""
+        self.history.append(event)
         matched = [r for r in self.rules if r.enabled and r.bus == bus and matches(r.pattern, event)]
         if not matched:
             self.console.unmatched(event.get("source", ""), event.get("detail-type", ""), bus)
@@ -77,13 +81,19 @@ class EventRouter:
 
 
 class EventsEndpoint(LoopbackServer):
-    """An HTTP endpoint speaking EventBridge's JSON 1.1 protocol, in front of moto."""
+    """An HTTP endpoint speaking EventBridge's JSON 1.1 protocol, in front of moto.
+
+    `down = True` (a fault switch for tests and `POST /_local/faults`) answers every PutEvents with a
+    500 InternalException, as an EventBridge outage would, and routes nothing."""
 
     def __init__(self, moto_endpoint: str, router: EventRouter, activity, port: int = 0):
         self.moto_endpoint, self.router, self.activity = moto_endpoint.rstrip("/"), router, activity
+        self.down = False
         super().__init__(self._handler_class(), port, "events-endpoint")
 
     def handle(self, target: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        if self.down and target.endswith(".PutEvents"):
+            return 500, json.dumps({"__type": "InternalException", "message": "injected fault: EventBridge is down"}).encode()
         status, answer = self._forward(body, headers)
         if status == 200 and target.endswith(".PutEvents"):
             with self.activity.busy():  # routing enqueues deliveries; count it until they are queued

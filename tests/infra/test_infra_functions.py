@@ -16,6 +16,7 @@ EXPECTED_HANDLERS = {
     "profiles.handlers.api.handler",
     "channels.handlers.api.handler",
     "channels.handlers.outbox.handler",
+    "ops.handlers.api.handler",
 }
 
 

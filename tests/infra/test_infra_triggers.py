@@ -18,10 +18,15 @@ def _dlq_alarm_queues(synth) -> set[str]:
     return queues
 
 
-def test_stream_mappings_are_bounded_and_dead_lettered(synth):
+def test_stream_mappings_are_bounded_and_park_what_fails_whole_in_the_alarmed_bucket(synth):
     mappings = synth.resources("AWS::Lambda::EventSourceMapping")
     assert len(mappings) == 3  # one outbox per table
-    alarmed = _dlq_alarm_queues(synth)
+    (bucket,) = synth.resources("AWS::S3::Bucket", "stateful").values()
+    name_parts = json.dumps(bucket["Properties"]["BucketName"])
+    (alarm,) = [a["Properties"] for a in synth.resources("AWS::CloudWatch::Alarm").values() if a["Properties"].get("Namespace") == "AWS/S3"]
+    assert (alarm["MetricName"], alarm["Threshold"], alarm["ComparisonOperator"]) == ("PutRequests", 0, "GreaterThanThreshold")
+    assert {d["Name"] for d in alarm["Dimensions"]} == {"BucketName", "FilterId"} and alarm["AlarmActions"]
+    assert {"Id": "parked"} in bucket["Properties"]["MetricsConfigurations"]
     for name, mapping in mappings.items():
         props = mapping["Properties"]
         assert props["StartingPosition"] == "TRIM_HORIZON", name
@@ -30,8 +35,20 @@ def test_stream_mappings_are_bounded_and_dead_lettered(synth):
         assert 0 <= props["MaximumRetryAttempts"] <= 10, name
         assert 0 < props["MaximumRecordAgeInSeconds"] <= 6 * 3600, name
         assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"], name
-        queue = props["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
-        assert queue in alarmed, f"{name}: no alarm on its DLQ"
+        destination = json.dumps(props["DestinationConfig"]["OnFailure"]["Destination"])
+        assert ':s3:::omni-' in destination and "-parked-" in destination and "-parked-" in name_parts, f"{name}: not the parked bucket"
+
+
+def test_the_parked_batches_bucket_is_encrypted_private_tls_only_and_expires(synth):
+    (bucket_id, bucket) = next(iter(synth.resources("AWS::S3::Bucket", "stateful").items()))
+    props = bucket["Properties"]
+    (rule,) = props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms" and rule["BucketKeyEnabled"] is True
+    assert rule["ServerSideEncryptionByDefault"]["KMSMasterKeyID"]["Fn::GetAtt"][0].startswith("Key")
+    assert props["PublicAccessBlockConfiguration"] == {key: True for key in ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")}
+    assert [r["ExpirationInDays"] for r in props["LifecycleConfiguration"]["Rules"]] == [14]
+    (policy,) = [p for p in synth.resources("AWS::S3::BucketPolicy", "stateful").values() if p["Properties"]["Bucket"] == {"Ref": bucket_id}]
+    assert '"aws:SecureTransport": "false"' in json.dumps(policy["Properties"]["PolicyDocument"])
 
 
 def test_outboxes_consume_their_own_table_stream(dev):
@@ -61,7 +78,7 @@ def test_every_rule_target_has_retries_and_an_alarmed_dlq(synth):
 
 def test_every_queue_is_encrypted_tls_only_and_kept_14_days(synth):
     queues = synth.resources("AWS::SQS::Queue")
-    assert len(queues) == 7  # 3 stream + 3 event rule + 1 schedule
+    assert len(queues) == 4  # 3 event rule + 1 schedule (streams park in S3)
     policies = [json.dumps(p["Properties"]) for p in synth.resources("AWS::SQS::QueuePolicy").values()]
     for name, queue in queues.items():
         assert "Fn::ImportValue" in json.dumps(queue["Properties"]["KmsMasterKeyId"]), name

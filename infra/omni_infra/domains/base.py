@@ -82,6 +82,7 @@ class FunctionSpec:
     memory_mb: int = DEFAULT_MEMORY_MB
     environment: Mapping[str, str] = field(default_factory=dict)
     reads_channel_secrets: bool = False  # may read the domain's channel secrets (and gets their ARNs)
+    redrives_outboxes: bool = False  # may republish the outboxes' parked batches (decision 17)
 
 
 @dataclass(frozen=True)
