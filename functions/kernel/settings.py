@@ -33,8 +33,11 @@ class Settings(BaseModel):
     # (the function that redrives them only).
     parked_bucket: str = ""
     outbox_tables: dict[str, str] = Field(default_factory=dict)
+    # Work queue name (the consuming function's construct id, e.g. LocationRecompute) -> its URL, for
+    # the functions that send to it.
+    queue_urls: dict[str, str] = Field(default_factory=dict)
 
-    @field_validator("channels", "webhook_secrets", "outbox_tables", mode="before")
+    @field_validator("channels", "webhook_secrets", "outbox_tables", "queue_urls", mode="before")
     @classmethod
     def _parse_json(cls, value):
         return json.loads(value) if isinstance(value, str) and value else (value or {})

@@ -21,6 +21,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from omni_infra import nag
@@ -196,6 +197,13 @@ class OmniFunction(Construct):
             resource_arns=[bus.event_bus_arn],
             conditions={"StringEquals": {"events:source": list(sources or (f"omni.{self.domain}",))}},
         )
+
+    def send_to(self, queues: Mapping[str, sqs.IQueue]) -> None:
+        """Send messages to these work queues (name -> queue); their URLs by name in QUEUE_URLS (JSON)."""
+        self.add_environment("QUEUE_URLS", Stack.of(self).to_json_string({name: queue.queue_url for name, queue in queues.items()}))
+        for queue in queues.values():
+            queue.grant_send_messages(self.function)
+        self.kms_grant_used()
 
     def redrive_outboxes(self, parked: s3.IBucket, outboxes: Mapping[str, dynamodb.ITable]) -> None:
         """Read and remove the parked stream batches of these domains' outboxes (domain -> table) and put

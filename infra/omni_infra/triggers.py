@@ -4,7 +4,8 @@ Every domain uses these and only these, so retries, ages and DLQs are the same e
 - `stream_consumer`: a DynamoDB stream mapping (partial batch failures, bisect, bounded retries/age),
   parking what still fails in S3 for a redrive;
 - `event_consumer`: an EventBridge rule on the omni bus;
-- `scheduled`: a rate rule on the default bus (schedules only exist there).
+- `scheduled`: a rate rule on the default bus (schedules only exist there);
+- `queue_consumer`: the function's own work queue (partial batch failures, a DLQ after 5 receives).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ DLQ_RETENTION = Duration.days(14)
 STREAM_BATCH_SIZE = 100
 STREAM_RETRY_ATTEMPTS = 5
 STREAM_MAX_RECORD_AGE = Duration.hours(1)
+
+QUEUE_MAX_RECEIVES = 5
 
 EVENT_RETRY_ATTEMPTS = 8
 EVENT_MAX_AGE = Duration.hours(2)
@@ -101,6 +104,36 @@ def scheduled(fn: OmniFunction, rate: Duration) -> DeadLetterQueue:
         targets=[_target(fn, dlq)],
     )
     return dlq
+
+
+class WorkQueue(Construct):
+    """A KMS-encrypted, TLS-only queue consumed by one function, with its own alarmed dead-letter queue."""
+
+    def __init__(self, fn: OmniFunction, id: str) -> None:
+        super().__init__(fn, id)
+        platform = fn.platform
+        self.dlq = DeadLetterQueue(fn, "QueueDlq", what="Queued work")
+        self.queue = sqs.Queue(
+            self,
+            "Resource",
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=platform.key,
+            enforce_ssl=True,
+            retention_period=DLQ_RETENTION,
+            # Lambda's advice: six times the function's timeout, so a message is not redelivered while
+            # a batch of it is still running (or waiting for a throttled retry).
+            visibility_timeout=Duration.seconds(6 * fn.function.timeout.to_seconds()),
+            dead_letter_queue=sqs.DeadLetterQueue(queue=self.dlq.queue, max_receive_count=QUEUE_MAX_RECEIVES),
+            removal_policy=platform.config.removal_policy,
+        )
+
+
+def queue_consumer(fn: OmniFunction, *, batch_size: int) -> WorkQueue:
+    """Feed `fn` its own work queue; a message that fails 5 times goes to the DLQ."""
+    work = WorkQueue(fn, "WorkQueue")
+    fn.function.add_event_source(sources.SqsEventSource(work.queue, batch_size=batch_size, report_batch_item_failures=True))
+    fn.kms_grant_used()  # receive (KMS decrypt) grants
+    return work
 
 
 def _target(fn: OmniFunction, dlq: DeadLetterQueue) -> targets.LambdaFunction:

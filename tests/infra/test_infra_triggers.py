@@ -19,7 +19,7 @@ def _dlq_alarm_queues(synth) -> set[str]:
 
 
 def test_stream_mappings_are_bounded_and_park_what_fails_whole_in_the_alarmed_bucket(synth):
-    mappings = synth.resources("AWS::Lambda::EventSourceMapping")
+    mappings = {k: v for k, v in synth.resources("AWS::Lambda::EventSourceMapping").items() if "StartingPosition" in v["Properties"]}
     assert len(mappings) == 3  # one outbox per table
     (bucket,) = synth.resources("AWS::S3::Bucket", "stateful").values()
     name_parts = json.dumps(bucket["Properties"]["BucketName"])
@@ -78,7 +78,7 @@ def test_every_rule_target_has_retries_and_an_alarmed_dlq(synth):
 
 def test_every_queue_is_encrypted_tls_only_and_kept_14_days(synth):
     queues = synth.resources("AWS::SQS::Queue")
-    assert len(queues) == 4  # 3 event rule + 1 schedule (streams park in S3)
+    assert len(queues) == 6  # 3 event rule DLQs + 1 schedule DLQ + the location recompute queue and its DLQ
     policies = [json.dumps(p["Properties"]) for p in synth.resources("AWS::SQS::QueuePolicy").values()]
     for name, queue in queues.items():
         assert "Fn::ImportValue" in json.dumps(queue["Properties"]["KmsMasterKeyId"]), name
@@ -112,3 +112,18 @@ def test_event_consumers_listen_on_the_omni_bus(dev):
 def test_hold_sweeper_runs_every_minute(dev):
     sweeper = _rule_for(dev, "inventory.handlers.hold_sweeper.handler")
     assert sweeper["ScheduleExpression"] == "rate(1 minute)"
+
+
+def test_a_location_change_fans_out_through_a_work_queue_with_an_alarmed_dlq(dev):
+    fn_id, fn = dev.function_by_handler("inventory.handlers.location_recompute.handler")
+    (mapping,) = [m["Properties"] for m in dev.resources("AWS::Lambda::EventSourceMapping").values() if m["Properties"]["FunctionName"] == {"Ref": fn_id}]
+    queue_id = mapping["EventSourceArn"]["Fn::GetAtt"][0]
+    queue = dev.resources("AWS::SQS::Queue")[queue_id]["Properties"]
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"] and mapping["BatchSize"] == 5
+    assert queue["VisibilityTimeout"] == 6 * fn["Properties"]["Timeout"]
+    dlq = queue["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+    assert queue["RedrivePolicy"]["maxReceiveCount"] == 5 and dlq in _dlq_alarm_queues(dev)
+    sender_id, sender = dev.function_by_handler("inventory.handlers.projection.handler")
+    assert queue_id in json.dumps(sender["Properties"]["Environment"]["Variables"]["QUEUE_URLS"])
+    sends = [s for s in dev.statements_of(sender_id) if "sqs:SendMessage" in s["Action"]]
+    assert sends and all(s["Resource"] == {"Fn::GetAtt": [queue_id, "Arn"]} for s in sends)
