@@ -2,14 +2,15 @@
 values its PutEvents grants are conditioned on. The local EventBridge endpoint refuses an entry IAM
 would refuse, so a function that forges another domain's events fails locally as in AWS.
 
-Each function calls the local services with its own access key id, `local-<logical id>` (no secret is
-checked), which is how the endpoint knows who calls."""
+Each function calls the local services with its own access key id, `localfn<logical id>` (no secret is
+checked; DynamoDB Local accepts only letters and digits in a key id), which is how the endpoint knows
+who calls."""
 
 from __future__ import annotations
 
 from omni_local.resolve import Resolver
 
-KEY_PREFIX = "local-"
+KEY_PREFIX = "localfn"
 ANY_SOURCE = None  # a PutEvents grant without an events:source condition
 
 
