@@ -58,8 +58,8 @@ PYTHON_RUNTIME = Ack(
 
 DLQ_WITHOUT_DLQ = Ack(
     "AwsSolutions-SQS3",
-    "This queue is itself a dead-letter destination (Lambda event source mapping on-failure or "
-    "EventBridge target DLQ), not a work queue; it is alarmed on depth and drained by an operator.",
+    "This queue is itself a dead-letter destination (of an EventBridge target or of a work queue's "
+    "redrive policy), not a work queue; it is alarmed on depth and drained by an operator.",
 )
 
 # --- buckets --------------------------------------------------------------------------------
