@@ -5,6 +5,7 @@
 2. Warm latency and DynamoDB calls per request, per handler, against DynamoDB Local.
 3. Inventory: reservations per second on one SKU (unsharded vs 10 shards), DynamoDB calls per
    reservation of an N-line cart, calls and latency of availability for 100 SKUs.
+4. Closing a 5,000-SKU store: the LocationChanged fan-out, chunk invocations and their durations.
 """
 
 from __future__ import annotations
@@ -170,6 +171,37 @@ def warm_and_inventory(cdk_out: Path, endpoint: str) -> None:
             print(f"  {'unsharded' if shards == 1 else f'{shards} shards':10} {rate:7.1f} reservations/s  (refused {refused})")
 
 
+def large_store_close(cdk_out: Path, endpoint: str, sku_count: int = 5_000) -> None:
+    import json
+
+    import boto3
+
+    from inventory.handlers import location_recompute, projection
+    from omni_local.services import start_moto_server
+    from stack_tables import create_domain_table
+    from support import large_store
+    from support.env import domain_environment
+    from support.triggers import Context
+
+    print(f"\n== closing a {sku_count:,}-SKU store: LocationChanged fanned out through the work queue ==")
+    create_domain_table(boto3.client("dynamodb", endpoint_url=endpoint), cdk_out, "inventory", "bench-large-store")
+    with start_moto_server() as moto:
+        url = boto3.client("sqs", endpoint_url=moto.endpoint).create_queue(QueueName="location-recompute")["QueueUrl"]
+        env = {"QUEUE_URLS": json.dumps({"LocationRecompute": url}), "AWS_ENDPOINT_URL_SQS": moto.endpoint}
+        with domain_environment("bench-large-store", endpoint, **env):
+            large_store.seed("bench-large-store", endpoint, "big-store", sku_count)
+            batch_size, timeout = large_store.mapping_of(cdk_out, "inventory.handlers.location_recompute.handler")
+            start = time.perf_counter()
+            projection.handler(large_store.close("big-store"), Context())
+            fanned = time.perf_counter() - start
+            drained = large_store.drain(url, location_recompute.handler, batch_size)
+            total = time.perf_counter() - start
+    durations = sorted(drained.durations)
+    print(f"  fan-out: LocationChanged -> {drained.messages} chunk messages     {fanned * 1000:7.0f} ms")
+    print(f"  {drained.invocations} chunk invocations of {batch_size} messages: median {statistics.median(durations):.2f} s, slowest {durations[-1]:.2f} s (timeout {timeout} s)")
+    print(f"  whole recompute, one invocation at a time      {total:7.1f} s  ({sku_count / total:.0f} SKUs/s; Lambda runs chunks in parallel)")
+
+
 def _ok(response):
     assert response["statusCode"] < 300, response
     return response
@@ -206,6 +238,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder, start_dynamodb_local() as server:
         cdk_out = Path(os.environ["OMNI_CDK_OUT"]) if os.environ.get("OMNI_CDK_OUT") else synthesize(Path(folder))
         warm_and_inventory(cdk_out, server.endpoint)
+        large_store_close(cdk_out, server.endpoint)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "local")]
 from channels.logic.signatures import signed_headers  # noqa: E402
 from omni_local.eventbridge import build_event  # noqa: E402
 from omni_local.proxy_event import HttpRequest, proxy_event  # noqa: E402
+from omni_local.queues import lambda_message  # noqa: E402
 
 OPERATOR = {"userArn": "arn:aws:iam::000000000000:user/local-operator", "caller": "AIDALOCALOPERATOR", "accessKey": "LOCALOPERATORKEY"}
 
@@ -75,6 +76,13 @@ def stream(table: str, records: list[tuple[str, dict | None, dict]]) -> dict:
     return {"Records": out}
 
 
+def queue(queue_name: str, bodies: list[dict]) -> dict:
+    """SQS messages as Lambda delivers them from a work queue."""
+    arn = f"arn:aws:sqs:us-east-1:000000000000:{queue_name}"
+    messages = [{"MessageId": f"00000000-0000-4000-8000-00000000010{n}", "ReceiptHandle": f"sample-receipt-{n}", "Body": json.dumps(body), "Attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": str(SAMPLE_TIME * 1000)}, "MD5OfBody": ""} for n, body in enumerate(bodies)]
+    return {"Records": [lambda_message(message, arn) for message in messages]}
+
+
 POS_SALE = {"type": "sale", "data": {"lines": [{"sku": "TEE-ORG-S", "location_id": "paris-rivoli", "quantity": 2}, {"sku": "MUG-STONE-BLUE", "location_id": "paris-rivoli", "quantity": 1}]}}
 POS_RECEIPT = {"type": "receipt", "data": {"sku": "TEE-ORG-M", "location_id": "paris-rivoli", "quantity": 24}}
 INBOX_ITEM = {"pk": "WEBHOOK#pos", "sk": "pos-7731-0042", "type": "webhook", "channel": "pos", "channel_kind": "store", "webhook_id": "pos-7731-0042", "payload": POS_SALE, "received_at": "2026-11-23T12:00:00.000000Z", "ttl": SAMPLE_TIME + 30 * 86_400, "seq": 1, "correlation_id": "sample-correlation"}
@@ -121,6 +129,12 @@ def samples() -> dict[str, dict[str, dict]]:
         "InventoryChannelSync": {
             "channel-sale-recorded": bus_event("omni.channels", "ChannelSaleRecorded", {"channel": "pos", "channel_kind": "store", "webhook_id": "pos-7731-0042", "lines": POS_SALE["data"]["lines"]}),
             "stock-receipt-posted": bus_event("omni.channels", "StockReceiptPosted", {"channel": "pos", "webhook_id": "pos-asn-5521", **POS_RECEIPT["data"]}),
+        },
+        "InventoryLocationRecompute": {
+            "location-chunk": queue("InventoryLocationRecomputeWorkQueue", [{"location_id": "paris-rivoli", "skus": ["MUG-STONE-BLUE", "TEE-ORG-M", "TEE-ORG-S"]}]),
+        },
+        "OpsApi": {
+            "post-redrive": api("POST", "/v1/ops/redrive", "/v1/ops/redrive", {"limit": 10}, OPERATOR),
         },
         "ProfilesApi": {
             "get-me": api("GET", "/v1/me", "/v1/me", identity=channel("app"), claims={"sub": "alice", "email": "alice@example.com", "token_use": "id"}),

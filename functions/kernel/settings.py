@@ -29,8 +29,15 @@ class Settings(BaseModel):
     channels: dict[str, Channel] = Field(default_factory=dict)
     # Channel id -> Secrets Manager id of its webhook secret (functions that receive webhooks only).
     webhook_secrets: dict[str, str] = Field(default_factory=dict)
+    # Where stream batches the outboxes gave up on are parked, and table name -> domain of each outbox
+    # (the function that redrives them only).
+    parked_bucket: str = ""
+    outbox_tables: dict[str, str] = Field(default_factory=dict)
+    # Work queue name (the consuming function's construct id, e.g. LocationRecompute) -> its URL, for
+    # the functions that send to it.
+    queue_urls: dict[str, str] = Field(default_factory=dict)
 
-    @field_validator("channels", "webhook_secrets", mode="before")
+    @field_validator("channels", "webhook_secrets", "outbox_tables", "queue_urls", mode="before")
     @classmethod
     def _parse_json(cls, value):
         return json.loads(value) if isinstance(value, str) and value else (value or {})

@@ -19,13 +19,16 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from omni_infra import nag
 from omni_infra.config import REPO_ROOT, Config
 from omni_infra.layer import ARCHITECTURE, RUNTIME
 from omni_infra.monitoring import FIVE_MINUTES, Monitoring
+from omni_infra.parking import LAMBDA_PREFIX, parked_objects_ack
 
 FUNCTIONS_DIR = REPO_ROOT / "functions"
 DEFAULT_MEMORY_MB = 512
@@ -57,9 +60,7 @@ _APPLICATION_LOG_LEVEL = {
 
 def functions_code() -> lambda_.Code:
     """ONE asset for all functions: the functions/ folder as it is (no bundling, no Docker)."""
-    return lambda_.Code.from_asset(
-        str(FUNCTIONS_DIR), exclude=["**/__pycache__", "**/*.pyc", "**/.pytest_cache", "**/.mypy_cache"]
-    )
+    return lambda_.Code.from_asset(str(FUNCTIONS_DIR), exclude=["**/__pycache__", "**/*.pyc", "**/.pytest_cache", "**/.mypy_cache"])
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class Platform:
     bus: events.IEventBus
     key: kms.IKey
     monitoring: Monitoring
+    parked: s3.IBucket  # where stream mappings park the batches they gave up on (decision 19)
 
 
 @jsii.implements(iam.IGrantable)
@@ -208,8 +210,35 @@ class OmniFunction(Construct):
                 resource_arns=[f"{table.table_arn}/index/{name}" for name in indexes],
             )
 
-    def publish_events(self, bus: events.IEventBus) -> None:
-        bus.grant_put_events_to(self.function)
+    def publish_events(self, bus: events.IEventBus, *, sources: tuple[str, ...] | None = None) -> None:
+        """PutEvents on `bus`, only for entries whose `Source` is the domain's own (`omni.<domain>`) or
+        one of `sources`: no function can put an event that claims to come from another domain."""
+        iam.Grant.add_to_principal(
+            grantee=self.function,
+            actions=["events:PutEvents"],
+            resource_arns=[bus.event_bus_arn],
+            conditions={"StringEquals": {"events:source": list(sources or (f"omni.{self.domain}",))}},
+        )
+
+    def send_to(self, queues: Mapping[str, sqs.IQueue]) -> None:
+        """Send messages to these work queues (name -> queue); their URLs by name in QUEUE_URLS (JSON)."""
+        self.add_environment("QUEUE_URLS", Stack.of(self).to_json_string({name: queue.queue_url for name, queue in queues.items()}))
+        for queue in queues.values():
+            queue.grant_send_messages(self.function)
+        self.kms_grant_used()
+
+    def redrive_outboxes(self, parked: s3.IBucket, outboxes: Mapping[str, dynamodb.ITable]) -> None:
+        """Read and remove the parked stream batches of these domains' outboxes (domain -> table) and put
+        their events again, with each domain's own source only; PARKED_BUCKET and OUTBOX_TABLES (JSON:
+        table name -> domain) say where they are and whose they are."""
+        self.add_environment("PARKED_BUCKET", parked.bucket_name)
+        self.add_environment("OUTBOX_TABLES", Stack.of(self).to_json_string({table.table_name: name for name, table in outboxes.items()}))
+        iam.Grant.add_to_principal(grantee=self.function, actions=["s3:ListBucket"], resource_arns=[parked.bucket_arn])
+        iam.Grant.add_to_principal(grantee=self.function, actions=["s3:GetObject", "s3:DeleteObject"], resource_arns=[parked.arn_for_objects(LAMBDA_PREFIX + "*")])
+        if parked.encryption_key is not None:
+            parked.encryption_key.grant_decrypt(self.function)
+        parked_objects_ack(self.platform.config).on(self.role)
+        self.publish_events(self.platform.bus, sources=tuple(f"omni.{name}" for name in sorted(outboxes)))
 
     def read_secrets(self, secrets: Mapping[str, secretsmanager.ISecret], *, variable: str) -> None:
         """Read exactly these secrets, and decrypt them with the customer key only through Secrets

@@ -58,8 +58,17 @@ PYTHON_RUNTIME = Ack(
 
 DLQ_WITHOUT_DLQ = Ack(
     "AwsSolutions-SQS3",
-    "This queue is itself a dead-letter destination (Lambda event source mapping on-failure or "
-    "EventBridge target DLQ), not a work queue; it is alarmed on depth and drained by an operator.",
+    "This queue is itself a dead-letter destination (of an EventBridge target or of a work queue's "
+    "redrive policy), not a work queue; it is alarmed on depth and drained by an operator.",
+)
+
+# --- buckets --------------------------------------------------------------------------------
+
+PARKED_BATCHES_ACCESS_LOGS = Ack(
+    "AwsSolutions-S1",
+    "The parked-batches bucket is written only by Lambda's event source mappings (their on-failure "
+    "destination) and read by the redrive operation, both with IAM roles whose calls CloudTrail records; "
+    "an access-log bucket would add a second bucket to secure for no additional audit trail.",
 )
 
 # --- secrets --------------------------------------------------------------------------------

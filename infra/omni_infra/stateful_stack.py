@@ -1,7 +1,7 @@
 """omni-<stage>-stateful: what holds data. Retained and deletion-protected in prod.
 
-The KMS key, one table per domain (DomainData), the omni event bus and its archive, the shoppers'
-user pool. The stateless stack receives these objects and CDK turns each use into an export/import.
+The KMS key, one table per domain (DomainData), the omni event bus and its archive, the bucket of
+parked stream batches, the shoppers' user pool. The stateless stack receives these objects and CDK turns each use into an export/import.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from omni_infra import nag
 from omni_infra.config import Config
 from omni_infra.domains import DOMAINS
 from omni_infra.domains.base import DomainData
+from omni_infra.parking import ParkedBatches
 
 
 class StatefulStack(Stack):
@@ -47,6 +48,9 @@ class StatefulStack(Stack):
             retention=config.archive_retention,
             kms_key=self.key,
         )
+
+        # Stream batches the outboxes could not publish, parked whole for a redrive (decision 19).
+        self.parked = ParkedBatches(self, "ParkedBatches", config=config, key=self.key).bucket
 
         self.user_pool, self.storefront_client = self._shoppers(config)
 

@@ -8,15 +8,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from aws_cdk import Stack
+from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from omni_infra.api import OmniApi
 from omni_infra.config import Config
 from omni_infra.domains import DOMAINS
-from omni_infra.domains.base import DomainServices
+from omni_infra.domains.base import DomainServices, Stream
 from omni_infra.function import Platform, functions_code
 from omni_infra.layer import LAYER_BUILD, dependencies_layer
 from omni_infra.monitoring import Monitoring
+from omni_infra.parking import parked_bucket_name, parked_metric
 from omni_infra.stateful_stack import StatefulStack
 
 
@@ -43,6 +45,14 @@ class StatelessStack(Stack):
             bus=data.bus,
             key=data.key,
             monitoring=monitoring,
+            # By name: no cross-stack reference, and grants on its objects cdk-nag can match.
+            parked=s3.Bucket.from_bucket_attributes(self, "ParkedBatches", bucket_name=parked_bucket_name(config), encryption_key=data.key),
+        )
+        monitoring.alarm(
+            self,
+            "ParkedBatchesAlarm",
+            parked_metric(self.platform.parked),
+            description="An outbox gave up on a stream batch (EventBridge failing?): redrive it, see POST /v1/ops/redrive",
         )
 
         self.domains: dict[str, DomainServices] = {}
@@ -51,6 +61,8 @@ class StatelessStack(Stack):
             self.domains[name] = services_cls(
                 self, platform=self.platform, table=data.tables.get(name), secrets=data.domains[name].secrets
             )
+
+        self._grant_redrives(data)
 
         self.api = OmniApi(
             self,
@@ -62,3 +74,15 @@ class StatelessStack(Stack):
             key=data.key,
             monitoring=monitoring,
         )
+
+    def _grant_redrives(self, data: StatefulStack) -> None:
+        """The functions declared `redrives_outboxes` may republish the parked batches of every outbox."""
+        outboxes = {
+            name: data.tables[name]
+            for name, services in self.domains.items()
+            if any(isinstance(item.trigger, Stream) for item in services.spec.functions)
+        }
+        for services in self.domains.values():
+            for item in services.spec.functions:
+                if item.redrives_outboxes:
+                    services.functions[item.name].redrive_outboxes(self.platform.parked, outboxes)

@@ -1,9 +1,11 @@
-"""The three ways a function is triggered besides the API, each with its dead-letter queue and alarm.
+"""The ways a function is triggered besides the API, each with its dead-letter destination and alarm.
 
 Every domain uses these and only these, so retries, ages and DLQs are the same everywhere:
-- `stream_consumer`: a DynamoDB stream mapping (partial batch failures, bisect, bounded retries/age);
+- `stream_consumer`: a DynamoDB stream mapping (partial batch failures, bisect, bounded retries/age),
+  parking what still fails in S3 for a redrive;
 - `event_consumer`: an EventBridge rule on the omni bus;
-- `scheduled`: a rate rule on the default bus (schedules only exist there).
+- `scheduled`: a rate rule on the default bus (schedules only exist there);
+- `queue_consumer`: the function's own work queue (partial batch failures, a DLQ after 5 receives).
 """
 
 from __future__ import annotations
@@ -20,12 +22,15 @@ from constructs import Construct
 from omni_infra import nag
 from omni_infra.function import OmniFunction
 from omni_infra.monitoring import ONE_MINUTE
+from omni_infra.parking import ParkIn, parked_objects_ack
 
 DLQ_RETENTION = Duration.days(14)
 
 STREAM_BATCH_SIZE = 100
 STREAM_RETRY_ATTEMPTS = 5
 STREAM_MAX_RECORD_AGE = Duration.hours(1)
+
+QUEUE_MAX_RECEIVES = 5
 
 EVENT_RETRY_ATTEMPTS = 8
 EVENT_MAX_AGE = Duration.hours(2)
@@ -55,9 +60,9 @@ class DeadLetterQueue(Construct):
         )
 
 
-def stream_consumer(table: dynamodb.ITable, fn: OmniFunction) -> DeadLetterQueue:
-    """Feed `table`'s stream to `fn`; what still fails after retries goes to a DLQ."""
-    dlq = DeadLetterQueue(fn, "StreamDlq", what="Stream records")
+def stream_consumer(table: dynamodb.ITable, fn: OmniFunction) -> None:
+    """Feed `table`'s stream to `fn`; a batch that still fails after retries is parked whole in S3
+    (records included, unlike an SQS or SNS on-failure record), so its events can be republished."""
     fn.function.add_event_source(
         sources.DynamoEventSource(
             table,
@@ -67,11 +72,11 @@ def stream_consumer(table: dynamodb.ITable, fn: OmniFunction) -> DeadLetterQueue
             retry_attempts=STREAM_RETRY_ATTEMPTS,
             max_record_age=STREAM_MAX_RECORD_AGE,
             report_batch_item_failures=True,
-            on_failure=sources.SqsDlq(dlq.queue),
+            on_failure=ParkIn(fn.platform.parked),
         )
     )
-    fn.kms_grant_used()  # stream read (KMS decrypt) and DLQ send grants
-    return dlq
+    fn.kms_grant_used()  # stream read (KMS decrypt) and parking (KMS encrypt) grants
+    parked_objects_ack(fn.platform.config).on(fn.role)
 
 
 def event_consumer(fn: OmniFunction, pattern: events.EventPattern) -> DeadLetterQueue:
@@ -99,6 +104,36 @@ def scheduled(fn: OmniFunction, rate: Duration) -> DeadLetterQueue:
         targets=[_target(fn, dlq)],
     )
     return dlq
+
+
+class WorkQueue(Construct):
+    """A KMS-encrypted, TLS-only queue consumed by one function, with its own alarmed dead-letter queue."""
+
+    def __init__(self, fn: OmniFunction, id: str) -> None:
+        super().__init__(fn, id)
+        platform = fn.platform
+        self.dlq = DeadLetterQueue(fn, "QueueDlq", what="Queued work")
+        self.queue = sqs.Queue(
+            self,
+            "Resource",
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=platform.key,
+            enforce_ssl=True,
+            retention_period=DLQ_RETENTION,
+            # Lambda's advice: six times the function's timeout, so a message is not redelivered while
+            # a batch of it is still running (or waiting for a throttled retry).
+            visibility_timeout=Duration.seconds(6 * fn.function.timeout.to_seconds()),
+            dead_letter_queue=sqs.DeadLetterQueue(queue=self.dlq.queue, max_receive_count=QUEUE_MAX_RECEIVES),
+            removal_policy=platform.config.removal_policy,
+        )
+
+
+def queue_consumer(fn: OmniFunction, *, batch_size: int) -> WorkQueue:
+    """Feed `fn` its own work queue; a message that fails 5 times goes to the DLQ."""
+    work = WorkQueue(fn, "WorkQueue")
+    fn.function.add_event_source(sources.SqsEventSource(work.queue, batch_size=batch_size, report_batch_item_failures=True))
+    fn.kms_grant_used()  # receive (KMS decrypt) grants
+    return work
 
 
 def _target(fn: OmniFunction, dlq: DeadLetterQueue) -> targets.LambdaFunction:

@@ -10,13 +10,16 @@ to the targets of every enabled rule on its bus whose pattern matches, asynchron
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.request
+from collections import deque
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from omni_local.delivery import AsyncDelivery, Delivery
+from omni_local.grants import refused_sources
 from omni_local.loops import LoopbackServer
 from omni_local.patterns import matches, target_input
 from omni_local.physical import ACCOUNT, REGION, bus_name
@@ -44,12 +47,15 @@ def build_event(entry: dict, event_id: str) -> dict:
 
 
 class EventRouter:
-    def __init__(self, rules: list[Rule], delivery: AsyncDelivery, console):
+    def __init__(self, rules: list[Rule], delivery: AsyncDelivery, console, history: int = 10_000):
         self.rules = [rule for rule in rules if rule.pattern is not None]
         self.delivery, self.console = delivery, console
+        # The last events routed, oldest first: what tests count deliveries by (e.g. envelope ids).
+        self.history: deque[dict] = deque(maxlen=history)
 
     def publish(self, event: dict, bus: str = "default") -> list[str]:
         """Hand `event` to every matching rule's targets; the names of the rules that matched."""
+        self.history.append(event)
         matched = [r for r in self.rules if r.enabled and r.bus == bus and matches(r.pattern, event)]
         if not matched:
             self.console.unmatched(event.get("source", ""), event.get("detail-type", ""), bus)
@@ -77,18 +83,39 @@ class EventRouter:
 
 
 class EventsEndpoint(LoopbackServer):
-    """An HTTP endpoint speaking EventBridge's JSON 1.1 protocol, in front of moto."""
+    """An HTTP endpoint speaking EventBridge's JSON 1.1 protocol, in front of moto.
+
+    `down = True` (a fault switch for tests and `POST /_local/faults`) answers every PutEvents with a
+    500 InternalException, as an EventBridge outage would, and routes nothing. A function's PutEvents
+    with a source its role's grants do not allow is refused with AccessDeniedException, as IAM would."""
 
     def __init__(self, moto_endpoint: str, router: EventRouter, activity, port: int = 0):
         self.moto_endpoint, self.router, self.activity = moto_endpoint.rstrip("/"), router, activity
+        self.down = False
+        self.put_sources: dict = {}  # function logical id -> sources its grants allow (omni_local.grants)
         super().__init__(self._handler_class(), port, "events-endpoint")
 
     def handle(self, target: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        if self.down and target.endswith(".PutEvents"):
+            return 500, json.dumps({"__type": "InternalException", "message": "injected fault: EventBridge is down"}).encode()
+        if target.endswith(".PutEvents"):
+            denied = self._denied(body, headers)
+            if denied:
+                return 400, json.dumps({"__type": "AccessDeniedException", "message": denied}).encode()
         status, answer = self._forward(body, headers)
         if status == 200 and target.endswith(".PutEvents"):
             with self.activity.busy():  # routing enqueues deliveries; count it until they are queued
                 self._route(json.loads(body or b"{}"), json.loads(answer or b"{}"))
         return status, answer
+
+    def _denied(self, body: bytes, headers: dict[str, str]) -> str | None:
+        """Why IAM would refuse this PutEvents (an entry's source the caller's grants do not allow)."""
+        match = re.search(r"Credential=([^/,\s]+)/", headers.get("Authorization", ""))
+        sources = [entry.get("Source", "") for entry in json.loads(body or b"{}").get("Entries") or []]
+        refused = refused_sources(match.group(1) if match else "", sources, self.put_sources)
+        if not refused:
+            return None
+        return f"{match.group(1)} is not authorized to perform: events:PutEvents with events:source {', '.join(refused)}"
 
     def _forward(self, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
         request = urllib.request.Request(self.moto_endpoint + "/", data=body, method="POST", headers={k: v for k, v in headers.items() if k in _FORWARDED})

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import omni_local
+from omni_local.grants import access_key_of
 from omni_local.resolve import Resolver
 from omni_local.template import Resource
 
@@ -293,7 +294,7 @@ def lambda_environment(spec: FunctionSpec, endpoints: Endpoints, extra: dict[str
     env.update(extra or {})
     env.update(
         {  # what the Lambda service sets, and the local endpoints: the template cannot override these
-            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_ACCESS_KEY_ID": access_key_of(spec.logical_id),  # who calls, for the local grant checks
             "AWS_SECRET_ACCESS_KEY": "local",
             "AWS_SESSION_TOKEN": "local",
             "AWS_DEFAULT_REGION": "us-east-1",

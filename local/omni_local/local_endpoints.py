@@ -6,6 +6,7 @@ POST /_local/tokens  {"sub", "email"}    {"token": an ID token for COGNITO_USER_
 GET  /_local/jwks.json                   the local issuer's public key
 POST /_local/invoke/<function>           invoke any function (logical id, prefix or name) with the JSON body
 POST /_local/schedules/<rule>            fire a scheduled rule now
+POST /_local/faults  {"eventbridge_down"} true: every PutEvents fails (an outage), false: back to normal
 GET  /_local/openapi.json, GET /docs     the OpenAPI document and Swagger UI
 """
 
@@ -61,6 +62,10 @@ def handle(runtime, method: str, path: str, body: bytes) -> Response | None:
         except KeyError as error:
             return _json(404, {"message": str(error.args[0])})
         return _json(202, {"fired": rule})
+    if method == "POST" and route == "faults":
+        if "eventbridge_down" in payload:
+            runtime.events.down = bool(payload["eventbridge_down"])
+        return _json(200, {"eventbridge_down": runtime.events.down})
     if method == "GET" and route == "openapi.json":
         document = runtime.openapi()
         return _json(200, document) if document is not None else _json(404, {"message": "no docs/openapi.json"})

@@ -1,7 +1,7 @@
 """Create the template's stateful resources in the local services.
 
 Tables go to DynamoDB Local (keys, indexes, stream, TTL; billing is always on demand; encryption,
-backups and replicas have no local meaning). Queues, topics, event buses, archives, SSM parameters and
+backups and replicas have no local meaning). Queues, topics, buckets, event buses, archives, SSM parameters and
 secrets go to moto, under the names the resolver gives them, so every reference in the template points
 at something real.
 """
@@ -48,6 +48,7 @@ def provision(resolver: Resolver, dynamodb, moto_clients) -> Provisioned:
             done.stream_arns[name] = stream_arn
     done.queues = create_queues(resolver, moto_clients("sqs"))
     create_topics(resolver, moto_clients("sns"))
+    create_buckets(resolver, moto_clients("s3"))
     create_buses(resolver, moto_clients("events"))
     create_parameters(resolver, moto_clients("ssm"))
     create_secrets(resolver, moto_clients("secretsmanager"))
@@ -104,6 +105,13 @@ def create_queues(resolver: Resolver, sqs) -> dict[str, str]:
         policy = policy if isinstance(policy, str) else json.dumps(policy)
         sqs.set_queue_attributes(QueueUrl=url, Attributes={"RedrivePolicy": policy})
     return queues
+
+
+def create_buckets(resolver: Resolver, s3) -> None:
+    """Buckets by name (e.g. where stream mappings park failed batches); encryption, lifecycle and
+    policies have no local meaning."""
+    for resource in resolver.resources("AWS::S3::Bucket"):
+        s3.create_bucket(Bucket=resolver.name(resource))
 
 
 def create_topics(resolver: Resolver, sns) -> None:

@@ -30,6 +30,7 @@ from omni_local.destinations import Destinations
 from omni_local.docs import openapi_document
 from omni_local.eventbridge import EventRouter, EventsEndpoint
 from omni_local.functions import Endpoints, Functions, Invocation, function_specs
+from omni_local.grants import put_event_sources
 from omni_local.mappings import load_mappings
 from omni_local.provision import TABLE_TYPES, provision
 from omni_local.queues import QueuePoller
@@ -117,6 +118,7 @@ class Runtime:
         self.destinations = Destinations(self._moto_client, self.moto_endpoint)
 
         self.events = EventsEndpoint(self.moto_endpoint, None, self.activity)  # bound now: functions need its URL
+        self.events.put_sources = put_event_sources(self.resolver)
         endpoints = Endpoints(self.moto_endpoint, self.dynamodb_endpoint, self.events.url)
         self.functions = Functions(function_specs(self.resolver, self.repo_root), endpoints, self.console.log, self.options.max_workers, self.options.extra_env)
         rules = load_rules(self.resolver)

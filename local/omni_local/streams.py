@@ -9,7 +9,8 @@ order. A batch is retried until it succeeds, the way Lambda does it:
 - with ReportBatchItemFailures, the records before the lowest reported sequence number are done and
   the retry starts at it; an empty list (or no response) is success; an unknown identifier fails all;
 - after MaximumRetryAttempts retries, or for records older than MaximumRecordAgeInSeconds, the batch
-  is skipped and its description sent to DestinationConfig.OnFailure (shaped like AWS's record).
+  is skipped and its description sent to DestinationConfig.OnFailure (shaped like AWS's record; to an
+  S3 bucket, with the batch itself as `payload`, under Lambda's key layout).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import base64
 import json
 import math
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -25,7 +27,7 @@ from typing import Any
 from omni_local.loops import Poller
 from omni_local.mappings import Mapping, failed_items
 from omni_local.patterns import matches
-from omni_local.physical import REGION, table_from_arn
+from omni_local.physical import REGION, service_of_arn, table_from_arn
 
 
 @dataclass
@@ -88,6 +90,14 @@ def _json_safe(value: Any) -> Any:
     if isinstance(value, (list, tuple, set)):
         return [_json_safe(item) for item in value]
     return value
+
+
+def parked_key(mapping_id: str, shard_id: str, epoch: float) -> str:
+    """Lambda's key for a batch parked in an S3 on-failure destination:
+    aws/lambda/<mapping uuid>/<shard id>/YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-<random uuid>."""
+    moment = datetime.fromtimestamp(epoch, UTC)
+    mapping_uuid = uuid.uuid5(uuid.NAMESPACE_URL, "esm/" + mapping_id)
+    return f"aws/lambda/{mapping_uuid}/{shard_id}/{moment:%Y/%m/%d}/{moment:%Y-%m-%dT%H.%M.%S}-{uuid.uuid4()}"
 
 
 def _iso(epoch: Any) -> str:
@@ -234,8 +244,13 @@ class StreamPoller(Poller):
                 "streamArn": self.mapping.source_arn,
             },
         }
+        key = None
+        if self.mapping.on_failure and service_of_arn(self.mapping.on_failure) == "s3":
+            # Lambda's S3 destination also stores the whole invocation payload, as JSON text.
+            record["payload"] = json.dumps({"Records": [{k: v for k, v in r.items() if k != "_fetched"} for r in batch]})
+            key = parked_key(self.mapping.logical_id, shard.id, time.time())
         if self.mapping.on_failure:
-            self.destinations.send(self.mapping.on_failure, json.dumps(record))
+            self.destinations.send(self.mapping.on_failure, json.dumps(record), key=key)
             self.console.dead_letter(self.destinations.label(self.mapping.on_failure), f"{condition}, {len(batch)} records")
         else:
             self.console.lost(f"{len(batch)} stream records of {self.table}", condition)

@@ -34,6 +34,9 @@ def test_each_sample_is_a_valid_event_of_its_trigger(path):
     if "httpMethod" in event:
         operations = OPENAPI["paths"][event["resource"]]
         assert event["httpMethod"].lower() in operations
+    elif "Records" in event and event["Records"][0]["eventSource"] == "aws:sqs":
+        for record in event["Records"]:
+            assert json.loads(record["body"]) and record["eventSourceARN"].startswith("arn:aws:sqs:")
     elif "Records" in event:
         from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBStreamEvent
 

@@ -114,3 +114,24 @@ def test_bulk_stock_import_from_csv_is_idempotent(runtime, slice_ready, tmp_path
     assert omni_cli.import_stock(slice_ready, csv) == 1  # the unknown SKU row is reported
     assert omni_cli.import_stock(slice_ready, csv) == 1
     assert sum(level["on_hand"] for level in _stock(slice_ready)) == before + 7
+
+
+def test_fixing_one_bad_row_and_importing_again_applies_only_that_row(runtime, slice_ready, tmp_path):
+    import omni_cli
+
+    csv = tmp_path / "receipts.csv"
+    csv.write_text("sku,location_id,quantity\nE2E-TEE-S,e2e-store,5\nNO-SUCH,e2e-store,1\nE2E-TEE-S,e2e-store,2\n")
+    before = sum(level["on_hand"] for level in _stock(slice_ready))
+    assert omni_cli.import_stock(slice_ready, csv) == 1
+    assert sum(level["on_hand"] for level in _stock(slice_ready)) == before + 7
+    csv.write_text("sku,location_id,quantity\nE2E-TEE-S,e2e-store,5\nE2E-TEE-S,e2e-store,1\nE2E-TEE-S,e2e-store,2\n")  # row 3 fixed
+    assert omni_cli.import_stock(slice_ready, csv) == 0
+    assert omni_cli.import_stock(slice_ready, csv) == 0
+    # Identity by row, not by file content: only the fixed row is new.
+    assert sum(level["on_hand"] for level in _stock(slice_ready)) == before + 8
+    ids = csv.with_name("ids.csv")
+    ids.write_text("sku,location_id,quantity,kind,count_version,id\nE2E-TEE-S,e2e-store,4,receipt,,asn-77\n")
+    assert omni_cli.import_stock(slice_ready, ids) == 0
+    ids.write_text("sku,location_id,quantity,kind,count_version,id\nE2E-TEE-S,e2e-store,4,receipt,,asn-77\nE2E-TEE-S,e2e-store,3,receipt,,asn-78\n")
+    assert omni_cli.import_stock(slice_ready, ids) == 0
+    assert sum(level["on_hand"] for level in _stock(slice_ready)) == before + 15

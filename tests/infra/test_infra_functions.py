@@ -13,9 +13,11 @@ EXPECTED_HANDLERS = {
     "inventory.handlers.projection.handler",
     "inventory.handlers.hold_sweeper.handler",
     "inventory.handlers.channel_sync.handler",
+    "inventory.handlers.location_recompute.handler",
     "profiles.handlers.api.handler",
     "channels.handlers.api.handler",
     "channels.handlers.outbox.handler",
+    "ops.handlers.api.handler",
 }
 
 

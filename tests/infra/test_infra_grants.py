@@ -76,16 +76,9 @@ def test_indexes_granted_by_name_not_wildcard(dev):
 def test_outboxes_read_only_the_stream(dev):
     for domain in ("catalog", "inventory", "channels"):
         fn_id, _ = dev.function_by_handler(f"{domain}.handlers.outbox.handler")
-        item_actions = {
-            a
-            for s in dev.statements_of(fn_id)
-            for a in _actions(s)
-            if a in ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query")
-        }
+        item_actions = {a for s in dev.statements_of(fn_id) for a in _actions(s) if a in ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query")}
         assert not item_actions, f"{domain} outbox needs the stream only"
-        stream_actions = {
-            a for s in dev.statements_of(fn_id) if "StreamArn" in json.dumps(s["Resource"]) for a in _actions(s)
-        }
+        stream_actions = {a for s in dev.statements_of(fn_id) if "StreamArn" in json.dumps(s["Resource"]) for a in _actions(s)}
         assert "dynamodb:GetRecords" in stream_actions
 
 
@@ -95,7 +88,43 @@ def test_only_outboxes_put_events(synth):
         if "events:PutEvents" in _actions(statement):
             publishers.add(synth.functions()[fn_id]["Properties"]["Handler"])
             assert "Fn::ImportValue" in json.dumps(statement["Resource"]), "the omni bus only"
-    assert publishers == {"catalog.handlers.outbox.handler", "inventory.handlers.outbox.handler", "channels.handlers.outbox.handler"}
+    outboxes = {"catalog.handlers.outbox.handler", "inventory.handlers.outbox.handler", "channels.handlers.outbox.handler"}
+    assert publishers == outboxes | {"ops.handlers.api.handler"}  # the redrive republishes the outboxes' events
+
+
+def test_an_outbox_may_put_only_events_of_its_own_domain(synth):
+    """IAM evaluates events:source per entry, so a function cannot forge another domain's events; the
+    redrive may put exactly the outboxes' sources, nothing else."""
+    for fn_id, statement in _all_statements(synth):
+        if "events:PutEvents" not in _actions(statement):
+            continue
+        domain = synth.functions()[fn_id]["Properties"]["Handler"].split(".", 1)[0]
+        sources = ["omni.catalog", "omni.channels", "omni.inventory"] if domain == "ops" else [f"omni.{domain}"]
+        assert statement["Condition"] == {"StringEquals": {"events:source": sources}}, fn_id
+
+
+def _bucket_statements(synth):
+    for fn_id, statement in _all_statements(synth):
+        if any(action.startswith("s3:") for action in _actions(statement)):
+            yield synth.functions()[fn_id]["Properties"]["Handler"], statement
+
+
+def test_outboxes_may_only_park_batches_and_only_the_redrive_reads_or_removes_them(synth):
+    granted: dict[str, set[str]] = {}
+    for handler, statement in _bucket_statements(synth):
+        resource = json.dumps(statement["Resource"])
+        assert "-parked-" in resource, f"{handler}: s3 on something else: {resource}"
+        for action in _actions(statement):
+            if action != "s3:ListBucket":
+                assert resource.endswith('"/aws/lambda/*"]]}'), f"{handler}: {action} beyond Lambda's prefix"
+            granted.setdefault(handler, set()).add(action)
+    outbox = {"s3:ListBucket", "s3:PutObject"}  # what Lambda's S3 on-failure destination needs
+    assert granted == {
+        "catalog.handlers.outbox.handler": outbox,
+        "inventory.handlers.outbox.handler": outbox,
+        "channels.handlers.outbox.handler": outbox,
+        "ops.handlers.api.handler": {"s3:ListBucket", "s3:GetObject", "s3:DeleteObject"},
+    }
 
 
 def test_functions_without_a_table_get_no_dynamodb_access(dev):

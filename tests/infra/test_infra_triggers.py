@@ -18,10 +18,15 @@ def _dlq_alarm_queues(synth) -> set[str]:
     return queues
 
 
-def test_stream_mappings_are_bounded_and_dead_lettered(synth):
-    mappings = synth.resources("AWS::Lambda::EventSourceMapping")
+def test_stream_mappings_are_bounded_and_park_what_fails_whole_in_the_alarmed_bucket(synth):
+    mappings = {k: v for k, v in synth.resources("AWS::Lambda::EventSourceMapping").items() if "StartingPosition" in v["Properties"]}
     assert len(mappings) == 3  # one outbox per table
-    alarmed = _dlq_alarm_queues(synth)
+    (bucket,) = synth.resources("AWS::S3::Bucket", "stateful").values()
+    name_parts = json.dumps(bucket["Properties"]["BucketName"])
+    (alarm,) = [a["Properties"] for a in synth.resources("AWS::CloudWatch::Alarm").values() if a["Properties"].get("Namespace") == "AWS/S3"]
+    assert (alarm["MetricName"], alarm["Threshold"], alarm["ComparisonOperator"]) == ("PutRequests", 0, "GreaterThanThreshold")
+    assert {d["Name"] for d in alarm["Dimensions"]} == {"BucketName", "FilterId"} and alarm["AlarmActions"]
+    assert {"Id": "parked"} in bucket["Properties"]["MetricsConfigurations"]
     for name, mapping in mappings.items():
         props = mapping["Properties"]
         assert props["StartingPosition"] == "TRIM_HORIZON", name
@@ -30,8 +35,20 @@ def test_stream_mappings_are_bounded_and_dead_lettered(synth):
         assert 0 <= props["MaximumRetryAttempts"] <= 10, name
         assert 0 < props["MaximumRecordAgeInSeconds"] <= 6 * 3600, name
         assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"], name
-        queue = props["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
-        assert queue in alarmed, f"{name}: no alarm on its DLQ"
+        destination = json.dumps(props["DestinationConfig"]["OnFailure"]["Destination"])
+        assert ':s3:::omni-' in destination and "-parked-" in destination and "-parked-" in name_parts, f"{name}: not the parked bucket"
+
+
+def test_the_parked_batches_bucket_is_encrypted_private_tls_only_and_expires(synth):
+    (bucket_id, bucket) = next(iter(synth.resources("AWS::S3::Bucket", "stateful").items()))
+    props = bucket["Properties"]
+    (rule,) = props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms" and rule["BucketKeyEnabled"] is True
+    assert rule["ServerSideEncryptionByDefault"]["KMSMasterKeyID"]["Fn::GetAtt"][0].startswith("Key")
+    assert props["PublicAccessBlockConfiguration"] == {key: True for key in ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")}
+    assert [r["ExpirationInDays"] for r in props["LifecycleConfiguration"]["Rules"]] == [14]
+    (policy,) = [p for p in synth.resources("AWS::S3::BucketPolicy", "stateful").values() if p["Properties"]["Bucket"] == {"Ref": bucket_id}]
+    assert '"aws:SecureTransport": "false"' in json.dumps(policy["Properties"]["PolicyDocument"])
 
 
 def test_outboxes_consume_their_own_table_stream(dev):
@@ -61,7 +78,7 @@ def test_every_rule_target_has_retries_and_an_alarmed_dlq(synth):
 
 def test_every_queue_is_encrypted_tls_only_and_kept_14_days(synth):
     queues = synth.resources("AWS::SQS::Queue")
-    assert len(queues) == 7  # 3 stream + 3 event rule + 1 schedule
+    assert len(queues) == 6  # 3 event rule DLQs + 1 schedule DLQ + the location recompute queue and its DLQ
     policies = [json.dumps(p["Properties"]) for p in synth.resources("AWS::SQS::QueuePolicy").values()]
     for name, queue in queues.items():
         assert "Fn::ImportValue" in json.dumps(queue["Properties"]["KmsMasterKeyId"]), name
@@ -95,3 +112,18 @@ def test_event_consumers_listen_on_the_omni_bus(dev):
 def test_hold_sweeper_runs_every_minute(dev):
     sweeper = _rule_for(dev, "inventory.handlers.hold_sweeper.handler")
     assert sweeper["ScheduleExpression"] == "rate(1 minute)"
+
+
+def test_a_location_change_fans_out_through_a_work_queue_with_an_alarmed_dlq(dev):
+    fn_id, fn = dev.function_by_handler("inventory.handlers.location_recompute.handler")
+    (mapping,) = [m["Properties"] for m in dev.resources("AWS::Lambda::EventSourceMapping").values() if m["Properties"]["FunctionName"] == {"Ref": fn_id}]
+    queue_id = mapping["EventSourceArn"]["Fn::GetAtt"][0]
+    queue = dev.resources("AWS::SQS::Queue")[queue_id]["Properties"]
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"] and mapping["BatchSize"] == 5
+    assert queue["VisibilityTimeout"] == 6 * fn["Properties"]["Timeout"]
+    dlq = queue["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+    assert queue["RedrivePolicy"]["maxReceiveCount"] == 5 and dlq in _dlq_alarm_queues(dev)
+    sender_id, sender = dev.function_by_handler("inventory.handlers.projection.handler")
+    assert queue_id in json.dumps(sender["Properties"]["Environment"]["Variables"]["QUEUE_URLS"])
+    sends = [s for s in dev.statements_of(sender_id) if "sqs:SendMessage" in s["Action"]]
+    assert sends and all(s["Resource"] == {"Fn::GetAtt": [queue_id, "Arn"]} for s in sends)

@@ -8,6 +8,7 @@ import json
 import boto3
 from moto import mock_aws
 
+from omni_local.queues import lambda_message
 from stack_tables import create_domain_table
 from support.env import domain_environment
 
@@ -20,6 +21,7 @@ class Domain:
         self.sqs = boto3.client("sqs")
         self.streams = boto3.client("dynamodbstreams")
         self.iterators: dict[str, str] = {}
+        self.work_queues: dict[str, str] = {}  # work queue name -> URL
 
     def items(self) -> list[dict]:
         return self.dynamodb.scan(TableName=self.table_name)["Items"]
@@ -52,10 +54,27 @@ class Domain:
         return [json.loads(message["Body"]) for message in messages]
 
 
+    def work(self, queue: str) -> list[dict]:
+        """SQS event batches of what was sent to the work queue `queue` (e.g. LocationRecompute) since the last call."""
+        url = self.work_queues[queue]
+        arn = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        batches = []
+        while messages := self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, MessageSystemAttributeNames=["All"]).get("Messages", []):
+            batches.append({"Records": [lambda_message(message, arn) for message in messages]})
+            self.sqs.delete_message_batch(QueueUrl=url, Entries=[{"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(messages)])
+        return batches
+
+
+WORK_QUEUES = ("LocationRecompute",)  # the OnQueue functions' queues, by the name senders use
+
+
 @contextlib.contextmanager
 def moto_domain(cdk_out, domain: str, table_name: str):
     with mock_aws():
         create_domain_table(boto3.client("dynamodb"), cdk_out, domain, table_name)
         boto3.client("events").create_event_bus(Name="omni-test")
-        with domain_environment(table_name):
-            yield Domain(table_name)
+        queues = {name: boto3.client("sqs").create_queue(QueueName=f"work-{name}")["QueueUrl"] for name in WORK_QUEUES}
+        with domain_environment(table_name, QUEUE_URLS=json.dumps(queues)):
+            found = Domain(table_name)
+            found.work_queues = queues
+            yield found

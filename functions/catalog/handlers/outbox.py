@@ -3,4 +3,5 @@
 from catalog.logic.events import events_from_change
 from kernel.outbox import StreamOutbox
 
-handler = StreamOutbox(source="omni.catalog", mapper=events_from_change).handler()
+outbox = StreamOutbox(source="omni.catalog", mapper=events_from_change)  # ops.logic.redrive republishes through it
+handler = outbox.handler()

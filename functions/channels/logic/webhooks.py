@@ -17,9 +17,11 @@ from kernel.settings import Channel, settings
 
 
 def check_channel_may_send(channel: Channel, webhook: Webhook) -> None:
-    """Storefronts sell through holds (refused when short), never by reporting sales after the fact."""
-    if isinstance(webhook, SaleWebhook) and channel.kind == "storefront":
-        raise Forbidden(f"{channel.id} is a storefront channel: it reserves stock through holds and cannot report sales")
+    """Storefronts sell through holds (refused when short) and never move stock themselves: they may not
+    report sales after the fact, nor receipts or counts, which are a store's or a warehouse's to post."""
+    if channel.kind == "storefront":
+        what = "report sales" if isinstance(webhook, SaleWebhook) else f"post stock {webhook.type}s"
+        raise Forbidden(f"{channel.id} is a storefront channel: it reserves stock through holds and cannot {what}")
 
 
 def receive(channel_id: str, headers: Mapping[str, str], body: bytes) -> WebhookAccepted:

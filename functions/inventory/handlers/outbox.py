@@ -3,4 +3,5 @@
 from inventory.logic.events import events_from_change
 from kernel.outbox import StreamOutbox
 
-handler = StreamOutbox(source="omni.inventory", mapper=events_from_change).handler()
+outbox = StreamOutbox(source="omni.inventory", mapper=events_from_change)  # ops.logic.redrive republishes through it
+handler = outbox.handler()

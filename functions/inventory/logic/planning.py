@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from inventory.dal import availability as availability_table
 from inventory.dal import skus
 from inventory.dal import stock as stock_table
@@ -12,7 +10,7 @@ from inventory.logic import shards as shard_cache
 from inventory.logic.atp import split_evenly
 from inventory.logic.ledger import Step, guards, run
 from kernel import table
-from kernel.errors import NotFound, Unprocessable
+from kernel.errors import Conflict, NotFound, Unprocessable
 
 
 def set_safety_stock(sku: str, location_id: str, quantity: int) -> None:
@@ -45,29 +43,49 @@ def set_buffer(sku: str, channel: str, quantity: int) -> None:
 
 def set_shards(sku: str, shards: int) -> None:
     """Split a hot SKU's stock rows: shard 0 shares what it has available with the new shards.
-    Shards only grow: shrinking would have to move live holds between rows."""
-    config = skus.get(sku)
-    if config is None:
-        raise NotFound(f"unknown sku {sku}", field="sku")
-    current = int(config.get("shards", 1))
-    if shards < current:
-        raise Unprocessable(f"shards can only grow (now {current})", errors=[{"in": "body", "field": "shards", "type": "greater_than_equal"}])
-    if shards == current:
-        return
-    table.transact([skus.set_shards(sku, shards, expected=current)])
-    by_location = defaultdict(dict)
-    for row in stock_table.rows_of(sku):
-        by_location[row.location_id][row.shard] = row
-    for location_id in by_location:
-        run(lambda location_id=location_id: _split_steps(sku, location_id, current, shards))
-    shard_cache.learn(sku, shards)
+    Shards only grow: shrinking would have to move live holds between rows.
+
+    Resumable and safe to repeat or race: the target count goes on the SKU's config first (guarded by
+    the count it replaces), then every call, repeated or concurrent, finishes the split of every
+    location whose rows are missing, one seq-guarded transaction per location. A crash in between leaves
+    a SKU whose config names shards that have no row yet: reservations treat a missing shard as short
+    and take from the rows that exist (decision 7), and the next call completes the split."""
+    current = _grow_config(sku, shards)
+    locations_of = {row.location_id for row in stock_table.rows_of(sku)}
+    for location_id in sorted(locations_of):
+        run(lambda location_id=location_id: _split_steps(sku, location_id, current))
+    shard_cache.learn(sku, current)
 
 
-def _split_steps(sku: str, location_id: str, current: int, shards: int) -> list[Step]:
+def _grow_config(sku: str, shards: int) -> int:
+    """Record `shards` as the SKU's count unless it has it already; the count the rows must have."""
+    for _ in range(3):
+        config = skus.get(sku)
+        if config is None:
+            raise NotFound(f"unknown sku {sku}", field="sku")
+        current = int(config.get("shards", 1))
+        if shards < current:
+            raise Unprocessable(f"shards can only grow (now {current})", errors=[{"in": "body", "field": "shards", "type": "greater_than_equal"}])
+        if shards == current:
+            return current
+        try:
+            table.transact([skus.set_shards(sku, shards, expected=current)])
+            return shards
+        except table.Rejected:
+            continue  # another call changed the count since we read it: judge again against the new one
+    raise Conflict("the shard count changed too often; try again", code="contention")
+
+
+def _split_steps(sku: str, location_id: str, shards: int) -> list[Step]:
+    """Create the location's missing shard rows, each with an even share of shard 0's available units;
+    nothing when they all exist (a repeat, or a concurrent call that won)."""
     rows = {row.shard: row for row in stock_table.shards(sku, location_id)}
+    missing = [shard for shard in range(1, shards) if shard not in rows]
+    if not missing:
+        return []
     first = rows.get(0)
     movable = max(0, first.available) if first else 0
-    keep, *gifts = split_evenly(movable, shards - current + 1)
+    keep, *gifts = split_evenly(movable, len(missing) + 1)
     changes = [StockChange(sku, location_id, 0, on_hand=keep - movable, expect_seq=first.seq if first else 0, shards=shards)]
-    changes += [StockChange(sku, location_id, current + index, on_hand=units, expect_seq=0) for index, units in enumerate(gifts)]
+    changes += [StockChange(sku, location_id, shard, on_hand=units, expect_seq=0) for shard, units in zip(missing, gifts, strict=True)]
     return [Step(change.operation(), "stock") for change in changes]

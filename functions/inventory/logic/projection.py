@@ -16,6 +16,7 @@ from inventory.dal import locations
 from inventory.dal import stock as stock_table
 from inventory.logic.atp import channel_available, location_available
 from inventory.models.location import Location
+from kernel import queues
 
 
 def recompute(sku: str, every_location: list[Location] | None = None) -> bool:
@@ -47,7 +48,22 @@ def recompute(sku: str, every_location: list[Location] | None = None) -> bool:
     return availability_table.save(sku, per_channel, figures, {channel: sorted(ids) for channel, ids in serving.items()}, basis)
 
 
+# SKUs per message of a location's recompute: about 100 reads and writes, a second or two of work, so a
+# store of tens of thousands of SKUs is hundreds of short invocations instead of one that times out.
+LOCATION_CHUNK = 100
+LOCATION_QUEUE = "LocationRecompute"
+
+
 def recompute_location(location_id: str) -> int:
-    """A location opened, closed or changed channels: every SKU it stocks gets a new figure."""
-    every_location = locations.all_locations()  # read once for all of the location's SKUs
-    return sum(recompute(sku, every_location) for sku in stock_table.skus_at(location_id))
+    """A location opened, closed or changed channels: every SKU it stocks needs a new figure. The SKUs
+    go to the LocationRecompute queue in chunks (see `recompute_skus`); the number of chunks sent."""
+    skus = stock_table.skus_at(location_id)
+    chunks = ({"location_id": location_id, "skus": skus[start : start + LOCATION_CHUNK]} for start in range(0, len(skus), LOCATION_CHUNK))
+    return queues.send_all(LOCATION_QUEUE, chunks)
+
+
+def recompute_skus(skus: list[str]) -> int:
+    """One chunk: a new figure for each SKU (reading the locations once). Idempotent: `recompute` writes
+    only over a smaller basis, so a chunk delivered twice, or after a newer change, writes nothing."""
+    every_location = locations.all_locations()
+    return sum(recompute(sku, every_location) for sku in skus)

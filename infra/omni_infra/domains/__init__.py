@@ -3,6 +3,7 @@
 from omni_infra.domains.catalog import CatalogData, CatalogServices
 from omni_infra.domains.channels import ChannelsData, ChannelsServices
 from omni_infra.domains.inventory import InventoryData, InventoryServices
+from omni_infra.domains.ops import OpsData, OpsServices
 from omni_infra.domains.profiles import ProfilesData, ProfilesServices
 
 DOMAINS = (
@@ -10,6 +11,7 @@ DOMAINS = (
     (InventoryData, InventoryServices),
     (ProfilesData, ProfilesServices),
     (ChannelsData, ChannelsServices),
+    (OpsData, OpsServices),
 )
 
 __all__ = ["DOMAINS", "function_specs"]

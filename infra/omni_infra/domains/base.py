@@ -58,7 +58,15 @@ class Every:
     minutes: int
 
 
-Trigger = Api | Stream | OnEvent | Every
+@dataclass(frozen=True)
+class OnQueue:
+    """Consumes its own work queue (with a dead-letter queue), fed by the domain's functions that
+    declare `sends_to` its name: a job fanned out in bounded, idempotent chunks."""
+
+    batch_size: int
+
+
+Trigger = Api | Stream | OnEvent | Every | OnQueue
 TableAccess = Literal["read_write", "read", "none"]
 
 
@@ -82,6 +90,8 @@ class FunctionSpec:
     memory_mb: int = DEFAULT_MEMORY_MB
     environment: Mapping[str, str] = field(default_factory=dict)
     reads_channel_secrets: bool = False  # may read the domain's channel secrets (and gets their ARNs)
+    redrives_outboxes: bool = False  # may republish the outboxes' parked batches (decision 19)
+    sends_to: tuple[str, ...] = ()  # names of the domain's OnQueue functions whose queues it may send to
 
 
 @dataclass(frozen=True)
@@ -112,6 +122,10 @@ def on_event(
     name: str, handler: str, *, source: str, detail_types: list[str] | tuple[str, ...], **options
 ) -> FunctionSpec:
     return FunctionSpec(name, handler, OnEvent(source, tuple(detail_types)), **options)
+
+
+def on_queue(name: str, handler: str, *, batch_size: int, **options) -> FunctionSpec:
+    return FunctionSpec(name, handler, OnQueue(batch_size), **options)
 
 
 def every(name: str, handler: str, *, minutes: int, **options) -> FunctionSpec:
@@ -156,6 +170,7 @@ class DomainServices(Construct):
         if spec.channel_secrets is None and secrets:
             raise ValueError(f"domain {spec.name}: channel secrets passed, but the domain declares none")
         self.functions: dict[str, OmniFunction] = {}
+        self.queues: dict[str, triggers.WorkQueue] = {}
         self.api: OmniFunction | None = None
         indexes = tuple(spec.table.indexes) if spec.table else ()
 
@@ -199,8 +214,17 @@ class DomainServices(Construct):
                 triggers.event_consumer(fn, pattern)
             elif isinstance(trigger, Every):
                 triggers.scheduled(fn, Duration.minutes(trigger.minutes))
+            elif isinstance(trigger, OnQueue):
+                self.queues[item.name] = triggers.queue_consumer(fn, batch_size=trigger.batch_size)
             else:  # pragma: no cover - the Trigger union is closed
                 raise TypeError(f"unknown trigger {trigger!r}")
+
+        for item in spec.functions:  # after every queue exists: a sender may be declared before its queue
+            if item.sends_to:
+                unknown = set(item.sends_to) - set(self.queues)
+                if unknown:
+                    raise ValueError(f"domain {spec.name}: {item.name} sends to {sorted(unknown)}, which are no OnQueue functions")
+                self.functions[item.name].send_to({name: self.queues[name].queue for name in item.sends_to})
 
 
 def _table(scope: Construct, spec: TableSpec, *, config: Config, key: kms.IKey) -> dynamodb.Table:

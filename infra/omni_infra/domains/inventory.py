@@ -1,6 +1,6 @@
 """Inventory: locations, stock per SKU and location, buffers, the holds ledger."""
 
-from omni_infra.domains.base import DomainData, DomainServices, DomainSpec, TableSpec, api, every, on_event, outbox
+from omni_infra.domains.base import DomainData, DomainServices, DomainSpec, TableSpec, api, every, on_event, on_queue, outbox
 
 SPEC = DomainSpec(
     name="inventory",
@@ -24,7 +24,10 @@ SPEC = DomainSpec(
             "inventory.handlers.projection.handler",
             source="omni.inventory",
             detail_types=["StockChanged", "LocationChanged", "BufferChanged", "SkuRegistered"],
+            sends_to=("LocationRecompute",),  # a LocationChanged fans its SKUs out in chunks
         ),
+        # A chunk is 100 SKUs (about 100 reads and writes); 5 chunks per invocation stay well inside 60 s.
+        on_queue("LocationRecompute", "inventory.handlers.location_recompute.handler", batch_size=5, timeout_seconds=60),
         on_event(
             "ChannelSync",
             "inventory.handlers.channel_sync.handler",

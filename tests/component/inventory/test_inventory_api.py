@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from inventory.handlers import api, catalog_sync, hold_sweeper, outbox, projection
+from inventory.handlers import api, catalog_sync, hold_sweeper, location_recompute, outbox, projection
 from kernel import clock
 from support.triggers import Context, call, eventbridge_event, scheduled_event, stream_event
 
@@ -25,6 +25,8 @@ def deliver(domain):
     assert result == {"batchItemFailures": []}
     for event in domain.captured(domain.queue):
         projection.handler(event, Context())
+    for batch in domain.work("LocationRecompute"):  # a LocationChanged's chunks
+        assert location_recompute.handler(batch, Context()) == {"batchItemFailures": []}
 
 
 @pytest.fixture

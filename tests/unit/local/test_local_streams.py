@@ -3,6 +3,7 @@ with a fake DynamoDB Streams client and fake functions."""
 
 import io
 import json
+import re
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
@@ -62,9 +63,11 @@ class FakeFunctions:
 class FakeDestinations:
     def __init__(self):
         self.sent = []
+        self.keys = []
 
-    def send(self, arn, body, attributes=None):
+    def send(self, arn, body, attributes=None, key=None):
         self.sent.append((arn, json.loads(body)))
+        self.keys.append(key)
 
     @staticmethod
     def label(arn):
@@ -113,6 +116,21 @@ def run(records, behaviour, trim_first=False, **overrides):
     for _ in range(20):
         poller.poll_once()
     return functions.batches, destinations.sent, client
+
+
+def test_a_batch_parked_in_an_s3_destination_carries_its_records_under_lambdas_key_layout():
+    client, destinations = FakeStreams([raw(s) for s in "12"], False), FakeDestinations()
+    functions = FakeFunctions(lambda s: {"batchItemFailures": [{"itemIdentifier": "1"}]})
+    poller = StreamPoller(mapping(on_failure="arn:aws:s3:::parked-bucket", max_retries=0), "real-arn", client, functions, destinations, Console(io.StringIO()), Activity(), retry_delay=0)
+    for _ in range(5):
+        poller.poll_once()
+    ((arn, record),) = destinations.sent
+    assert arn == "arn:aws:s3:::parked-bucket"
+    payload = json.loads(record["payload"])  # JSON text, as Lambda writes it
+    assert [r["dynamodb"]["SequenceNumber"] for r in payload["Records"]] == ["1", "2"]
+    assert payload["Records"][0]["eventSourceARN"] == SOURCE and payload["Records"][0]["dynamodb"]["NewImage"] == {"pk": {"S": "1"}}
+    assert re.fullmatch(r"aws/lambda/[0-9a-f-]{36}/shard-1/\d{4}/\d{2}/\d{2}/\d{4}-\d{2}-\d{2}T\d{2}\.\d{2}\.\d{2}-[0-9a-f-]{36}", destinations.keys[0])
+    assert functions.batches == [["1", "2"]]
 
 
 def test_partial_failure_checkpoints_retries_from_the_failure_then_gives_up():

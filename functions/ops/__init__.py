@@ -1,0 +1,1 @@
+"""Operations: what an operator does to the platform itself (republishing parked outbox batches)."""
