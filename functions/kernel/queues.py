@@ -11,11 +11,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-
 from kernel.aws import client
-from kernel.observability import logger, metrics, tracer
+from kernel.observability import observed
 from kernel.settings import settings
 
 SEND_BATCH = 10  # SendMessageBatch's limit
@@ -49,14 +46,15 @@ def _send(url: str, batch: list[dict]) -> int:
 
 def queue_handler(process: Callable[[dict], None]):
     """A Lambda handler for an SQS mapping with ReportBatchItemFailures: `process(body)` per message."""
+    # Here, not at the top: producers (e.g. the projection's fan-out) import this module too.
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
     processor = BatchProcessor(event_type=EventType.SQS)
 
-    def record_handler(record: SQSRecord) -> None:
+    def record_handler(record) -> None:
         process(json.loads(record.body))
 
-    @logger.inject_lambda_context
-    @tracer.capture_lambda_handler
-    @metrics.log_metrics
+    @observed()
     def handler(event, context):
         return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
 
