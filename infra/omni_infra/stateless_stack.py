@@ -62,3 +62,7 @@ class StatelessStack(Stack):
             key=data.key,
             monitoring=monitoring,
         )
+        for services in self.domains.values():
+            for item in services.spec.functions:
+                if item.knows_channels:
+                    services.functions[item.name].add_environment("CHANNELS", self.api.channels_json)

@@ -82,6 +82,7 @@ class FunctionSpec:
     memory_mb: int = DEFAULT_MEMORY_MB
     environment: Mapping[str, str] = field(default_factory=dict)
     reads_channel_secrets: bool = False  # may read the domain's channel secrets (and gets their ARNs)
+    knows_channels: bool = False  # gets the channel list (CHANNELS) API functions get, to look channels up
 
 
 @dataclass(frozen=True)
