@@ -26,7 +26,7 @@ def set_safety_stock(sku: str, location_id: str, quantity: int) -> None:
         read = stock_table.shards(sku, location_id)
         rows = {shard.shard: shard for shard in read}
         shares = {shard: share - (rows[shard].safety if shard in rows else 0) for shard, share in enumerate(split_evenly(quantity, shard_count))}
-        fixed = {shard: Fixed(safety=delta) for shard, delta in shares.items() if delta and (shard in rows or shard == 0)}
+        fixed = {shard: Fixed(safety=delta) for shard, delta in shares.items() if delta}
         return [*guards([sku], [location_id]), *(Step(operation, "stock") for operation in spread.plan(sku, location_id, read, fixed))]
 
     run(build)
