@@ -94,7 +94,11 @@ def test_a_channel_changes_stock_only_at_locations_that_serve_it_and_as_the_regi
     channel_sync.handler(bus_event(ChannelSaleRecorded(channel="web", channel_kind="store", webhook_id="w-1", lines=[SoldLine(sku="TEE-S", location_id="paris", quantity=1)])), Context())
     channel_sync.handler(bus_event(ChannelSaleRecorded(channel="ghost", channel_kind="store", webhook_id="g-1", lines=[SoldLine(sku="TEE-S", location_id="paris", quantity=1)])), Context())
     assert store.items() == before
-    assert capsys.readouterr().out.count('"ChannelEventsDropped":[1.0]') == 4  # one EMF metric line each
+    call(api.handler, "PUT", "/v1/channels/web/locations/paris", operator=True)
+    before = store.items()
+    channel_sync.handler(bus_event(StockReceiptPosted(channel="web", webhook_id="w-2", sku="TEE-S", location_id="paris", quantity=4)), Context())  # a storefront posts no receipts
+    assert store.items() == before
+    assert capsys.readouterr().out.count('"ChannelEventsDropped":[1.0]') == 5  # one EMF metric line each
 
 
 def test_other_errors_raise_for_eventbridge_to_retry(store, monkeypatch):

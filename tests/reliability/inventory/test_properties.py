@@ -84,7 +84,8 @@ class Inventory(RuleBasedStateMachine):
         try:
             adjustments.adjust(AdjustmentIn(source_event_id=self._id(), sku=self.sku, location_id=loc, kind=kind, quantity=quantity))
         except Conflict:
-            assert kind in ("restore", "write_off")
+            assert kind in ("restore", "write_off")  # refused only when the location lacks the unavailable units
+            assert sum(level.unavailable for level in levels.stock_levels(self.sku, loc)) < quantity
             return
         self.on_hand[loc] += {"receipt": quantity, "write_off": -quantity}.get(kind, 0)
         if kind == "damage" and quantity > available:
