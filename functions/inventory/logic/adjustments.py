@@ -12,7 +12,7 @@ from inventory.logic.atp import allocate
 from inventory.logic.ledger import Retry, Step, ensure_known, guards, run, same_request, scope_of
 from inventory.logic.spread import Fixed, plan
 from inventory.models.stock import Adjustment, AdjustmentIn, AdjustmentKind, SaleIn, StockShard, TransferIn
-from kernel import clock
+from kernel import clock, table
 from kernel.errors import Conflict, Forbidden, InsufficientStock, Unprocessable
 from kernel.settings import Channel
 
@@ -112,41 +112,67 @@ def transfer(body: TransferIn) -> Adjustment:
 
 def record_sale(channel: Channel, body: SaleIn) -> list[Adjustment]:
     """A sale that already happened is recorded even when stock is short; the shortfall is kept on
-    the ledger row, from which the outbox raises OversellDetected."""
+    the ledger row of each line, from which the outbox raises OversellDetected. Each line has its own
+    ledger row, so a sale too large for one transaction is applied in steps (all lines of one stock row
+    together), each exactly once: a retry after a failed step completes the sale."""
     if channel.kind == "storefront":
         raise Forbidden("storefront channels sell through holds, not recorded sales")
     scope = scope_of(channel)
     ids = [f"{body.source_event_id}:{index}" for index in range(len(body.lines))]
-    result: list[Adjustment] = []
+    answers = _stored_sale(scope, body, ids, ids)  # the ledger first: a replay is answered before any rule
+    pending = [index for index, source_id in enumerate(ids) if source_id not in answers]
+    for group in _sale_steps(body, pending):
+        applied: list[Adjustment] = []
+        replay = run(lambda group=group, applied=applied: _sale_step(scope, channel, body, ids, group, applied), on_replay=lambda group=group: _stored_sale(scope, body, ids, [ids[i] for i in group]) or None)
+        answers.update(replay or {adjustment.source_event_id: adjustment for adjustment in applied})
+    return [answers[source_id] for source_id in ids]
 
-    def build() -> list[Step]:
-        result.clear()
-        rows = list(dict.fromkeys((line.sku, line.location_id) for line in body.lines))
-        read = {row: stock_table.shards(*row) for row in rows}
-        free = {row: max(0, sum(shard.available for shard in shards)) for row, shards in read.items()}
-        sold: dict[tuple[str, str], int] = defaultdict(int)
-        now = clock.iso(clock.now())
-        for line, source_id in zip(body.lines, ids, strict=True):
-            row = (line.sku, line.location_id)
-            covered = min(line.quantity, free[row])
-            free[row] -= covered
-            sold[row] += line.quantity
-            result.append(Adjustment(source_event_id=source_id, kind="sale", sku=line.sku, location_id=line.location_id, quantity=line.quantity, shortfall=line.quantity - covered, channel=channel.id, applied_at=now))
-        steps = [Step(ledger_rows.record(scope, adjustment, _now_epoch(), lines=len(ids)), "record") for adjustment in result]
-        steps += guards([line.sku for line in body.lines], [line.location_id for line in body.lines], channel)
-        for row in rows:
-            steps += _stock_steps(plan(*row, read[row], on_hand=-sold[row]))
-        return steps
 
-    def replayed() -> list[Adjustment] | None:
-        stored = ledger_rows.rows(scope, ids)
-        if not stored:
-            return None
-        if len(stored) != len(ids):
-            raise Conflict(f"source_event_id {body.source_event_id} was used for another sale (lines differ)", code="idempotency_key_reused", field="lines")
-        for index, (line, source_id) in enumerate(zip(body.lines, ids, strict=True)):
-            fields = {"kind": "lines", "sku": f"lines.{index}.sku", "location_id": f"lines.{index}.location_id", "quantity": f"lines.{index}.quantity", "lines": "lines"}
+def _stored_sale(scope: str, body: SaleIn, ids: list[str], asked: list[str]) -> dict[str, Adjustment]:
+    """The stored lines among `asked`, each checked to be the same line of the same sale."""
+    stored = ledger_rows.rows(scope, asked)
+    for index, source_id in enumerate(ids):
+        if source_id in stored:
+            line = body.lines[index]
+            fields = {"kind": "lines", "lines": "lines", "sku": f"lines.{index}.sku", "location_id": f"lines.{index}.location_id", "quantity": f"lines.{index}.quantity"}
             same_request(stored[source_id], {"kind": "sale", **line.model_dump(), "lines": len(ids)}, fields)
-        return [ledger_rows.adjustment_from(stored[source_id]) for source_id in ids]
+    return {source_id: ledger_rows.adjustment_from(item) for source_id, item in stored.items()}
 
-    return run(build, on_replay=replayed) or result
+
+def _sale_steps(body: SaleIn, pending: list[int]) -> list[list[int]]:
+    """The pending lines in groups whose transaction fits: a line's ledger row, the SKU and location
+    guards, and for its stock row every shard plus a guard, counted generously."""
+    by_row: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index in pending:
+        by_row[(body.lines[index].sku, body.lines[index].location_id)].append(index)
+    groups: list[list[int]] = [[]]
+    size = 0
+    for row, indexes in by_row.items():
+        cost = len(indexes) + 2 + len(stock_table.shards(*row)) + 1
+        if groups[-1] and size + cost > table.MAX_TRANSACTION_ITEMS:
+            groups.append([])
+            size = 0
+        groups[-1] += indexes
+        size += cost
+    return [group for group in groups if group]
+
+
+def _sale_step(scope: str, channel: Channel, body: SaleIn, ids: list[str], group: list[int], applied: list[Adjustment]) -> list[Step]:
+    applied.clear()
+    lines = [body.lines[index] for index in group]
+    rows = list(dict.fromkeys((line.sku, line.location_id) for line in lines))
+    read = {row: stock_table.shards(*row) for row in rows}
+    free = {row: max(0, sum(shard.available for shard in shards)) for row, shards in read.items()}
+    sold: dict[tuple[str, str], int] = defaultdict(int)
+    now = clock.iso(clock.now())
+    for index, line in zip(group, lines, strict=True):
+        row = (line.sku, line.location_id)
+        covered = min(line.quantity, free[row])
+        free[row] -= covered
+        sold[row] += line.quantity
+        applied.append(Adjustment(source_event_id=ids[index], kind="sale", sku=line.sku, location_id=line.location_id, quantity=line.quantity, shortfall=line.quantity - covered, channel=channel.id, applied_at=now))
+    steps = [Step(ledger_rows.record(scope, adjustment, _now_epoch(), lines=len(ids)), "record") for adjustment in applied]
+    steps += guards([line.sku for line in lines], [line.location_id for line in lines], channel)
+    for row in rows:
+        steps += _stock_steps(plan(*row, read[row], on_hand=-sold[row]))
+    return steps
