@@ -186,10 +186,11 @@ def _stock_operations(holds: list[Hold], target: HoldState) -> list[dict]:
 def _chunks(holds: list[Hold]) -> list[list[Hold]]:
     """Holds in groups whose transaction fits: each hold is guarded by its own identity and state, so
     each group is safe alone, and a retry moves only what is still to move."""
+    counts = shard_counts([hold.sku for hold in holds]) if holds else {}
     chunks: list[list[Hold]] = [[]]
     size = 0
     for hold in holds:
-        cost = 2 + 2 * len(hold.shards)  # the hold, its rows, a guard or a spread row each, a shard-0 guard
+        cost = 2 + max(2 * len(hold.shards), counts[hold.sku])  # the hold, then at most every shard of its row and a guard
         if chunks[-1] and size + cost > table.MAX_TRANSACTION_ITEMS:
             chunks.append([])
             size = 0
