@@ -3,8 +3,9 @@
 1. Cold start proxy per handler: wall time of a fresh process that imports the handler module and
    builds its clients (median of 7), beside a bare `import boto3` + one DynamoDB client, against the goals.
 2. Warm latency and DynamoDB calls per request, per handler, against DynamoDB Local.
-3. Inventory: reservations per second on one SKU (unsharded vs 10 shards), DynamoDB calls per
-   reservation of an N-line cart, calls and latency of availability for 100 SKUs.
+3. Inventory: reservations per second on one SKU (unsharded vs 10 shards, and 10 shards while counts
+   and damage run beside them, with the held <= physical check), DynamoDB calls per reservation of an
+   N-line cart, calls and latency of availability for 100 SKUs.
 4. Closing a 5,000-SKU store: the LocationChanged fan-out, chunk invocations and their durations.
 """
 
@@ -169,6 +170,7 @@ def warm_and_inventory(cdk_out: Path, endpoint: str) -> None:
             shard_counts([sku])
             rate, refused = _reserve_rate(sku, holds, ReserveIn, WEB, InsufficientStock)
             print(f"  {'unsharded' if shards == 1 else f'{shards} shards':10} {rate:7.1f} reservations/s  (refused {refused})")
+        _reserve_beside_counts(holds, planning, ReserveIn, WEB, InsufficientStock, stock)
 
 
 def large_store_close(cdk_out: Path, endpoint: str, sku_count: int = 5_000) -> None:
@@ -227,6 +229,42 @@ def _reserve_rate(sku, holds, ReserveIn, channel, InsufficientStock, threads: in
     with ThreadPoolExecutor(threads) as pool:
         list(pool.map(worker, range(threads)))
     return done["ok"] / seconds, done["refused"]
+
+
+def _reserve_beside_counts(holds, planning, ReserveIn, channel, InsufficientStock, stock) -> None:
+    """Shoppers reserve a 10-shard SKU while an operator counts it down and books damage beside them."""
+    from inventory.dal import stock as stock_rows
+    from inventory.logic import adjustments
+    from inventory.models.stock import AdjustmentIn
+
+    sku = "HOT-COUNTED"
+    stock(sku, "store-1", 3000)
+    planning.set_shards(sku, 10)
+    stop, changes = threading.Event(), Counter()
+
+    def operate() -> None:
+        version = 0
+        while not stop.is_set():
+            rows = stock_rows.shards(sku, "store-1")
+            floor = sum(row.held + row.unavailable for row in rows) + 50  # a count below what is held would be news, not a test
+            version += 1
+            counted = max(floor, sum(row.on_hand for row in rows) - 40)
+            adjustments.adjust(AdjustmentIn(source_event_id=f"count-{version}", sku=sku, location_id="store-1", kind="count", quantity=counted, count_version=version))
+            adjustments.adjust(AdjustmentIn(source_event_id=f"damage-{version}", sku=sku, location_id="store-1", kind="damage", quantity=3))
+            changes["counts"] += 1
+            changes["damage"] += 1
+
+    operator = threading.Thread(target=operate)
+    operator.start()
+    rate, refused = _reserve_rate(sku, holds, ReserveIn, channel, InsufficientStock)
+    stop.set()
+    operator.join()
+    rows = stock_rows.shards(sku, "store-1")
+    held, physical = sum(row.held for row in rows), sum(row.on_hand - row.unavailable for row in rows)
+    promised = sum(max(0, row.available) for row in rows)
+    check = "ok" if held <= physical and promised <= max(0, sum(row.available for row in rows)) else "VIOLATED"
+    print(f"  {'10 shards, counts and damage beside':10} {rate:7.1f} reservations/s  (refused {refused}; {changes['counts']} counts, {changes['damage']} damage)")
+    print(f"  held {held} <= physical {physical} (on hand - unavailable); shards promise {promised}: {check}")
 
 
 def main() -> None:

@@ -251,11 +251,12 @@ class OmniApi(Construct):
             )
 
         self.channel_keys = self._channels(config)
-        channels_json = Stack.of(self).to_json_string(
+        # The channel list as kernel.settings reads it; also for other functions that look channels up.
+        self.channels_json = Stack.of(self).to_json_string(
             {key.key_id: {"id": channel.id, "kind": channel.kind} for channel, key in self.channel_keys}
         )
         for domain in integrations:
-            functions[domain].add_environment("CHANNELS", channels_json)
+            functions[domain].add_environment("CHANNELS", self.channels_json)
 
         if config.alarms:
             monitoring.alarm(

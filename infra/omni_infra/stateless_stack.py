@@ -74,6 +74,10 @@ class StatelessStack(Stack):
             key=data.key,
             monitoring=monitoring,
         )
+        for services in self.domains.values():
+            for item in services.spec.functions:
+                if item.knows_channels:
+                    services.functions[item.name].add_environment("CHANNELS", self.api.channels_json)
 
     def _grant_redrives(self, data: StatefulStack) -> None:
         """The functions declared `redrives_outboxes` may republish the parked batches of every outbox."""

@@ -36,6 +36,7 @@ def store(runtime):
     client = OmniClient(runtime.state())
     assert client.operator("POST", "/v1/products", PRODUCT).status_code == 201
     assert client.operator("PUT", "/v1/locations/e2e-hook-store", STORE).status_code == 200
+    assert client.operator("PUT", "/v1/channels/pos/locations/e2e-hook-store").status_code == 200  # a channel sells only where it is served
     runtime.wait_idle(30)  # inventory learns the SKU from the catalog's event
     receipt = {"source_event_id": "e2e-hook-asn", "sku": "E2E-HOOK-S", "location_id": "e2e-hook-store", "kind": "receipt", "quantity": 5}
     assert eventually(lambda: client.operator("POST", "/v1/adjustments", receipt).status_code == 201)
@@ -80,7 +81,7 @@ def test_a_sale_beyond_the_stock_is_recorded_and_oversell_detected_flows(runtime
     assert store.webhook("pos", sale(before + 4), webhook_id="e2e-pos-sale-2").status_code == 202
     runtime.wait_idle(30)
     assert eventually(lambda: on_hand(store) == -4)
-    found = eventually(lambda: [event for event in oversells() if event["source_event_id"].startswith("pos:e2e-pos-sale-2")])
+    found = eventually(lambda: [event for event in oversells() if event["source_event_id"].startswith("e2e-pos-sale-2")])
     assert found and (found[0]["shortfall"], found[0]["channel"], found[0]["sku"]) == (4, "pos", "E2E-HOOK-S")
 
 

@@ -28,8 +28,9 @@ def place(hold: Hold) -> dict:
 
 
 def move(hold: Hold, to: HoldState, now: str, *, now_epoch: int, expired_by: str | None = None, unexpired_at: str | None = None) -> dict:
-    """Change a hold's state, guarded by the state it was read in (and, for expiry, its deadline)."""
-    values: dict = {":from": hold.state.value, ":to": to.value, ":now": now, ":cid": correlation_id()}
+    """Change a hold's state, guarded by the hold it was read as (its identity and state; for expiry,
+    its deadline): never a newer hold placed under the same key since."""
+    values: dict = {":from": hold.state.value, ":hold_id": hold.hold_id, ":to": to.value, ":now": now, ":cid": correlation_id()}
     assignments = "SET #state = :to, updated_at = :now, correlation_id = :cid"
     removals = " REMOVE gsi1pk, gsi1sk" if to is not HoldState.soft else ""
     if to not in (HoldState.soft, HoldState.hard):
@@ -37,7 +38,7 @@ def move(hold: Hold, to: HoldState, now: str, *, now_epoch: int, expired_by: str
         assignments += ", #ttl = :ttl"
     if to is HoldState.hard:
         removals += ", expires_at"
-    guard = "#state = :from"
+    guard = "#state = :from AND hold_id = :hold_id"
     if expired_by:
         values[":deadline"] = expired_by
         guard += " AND expires_at <= :deadline"

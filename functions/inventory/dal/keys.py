@@ -6,7 +6,8 @@
   SKU#<sku>        / AVAILABILITY               the projection: ATP per channel and per location
   LOCATION         / <location>                 a location and the channels it serves
   HOLD#<reference> / <line>#<location>          one hold of the ledger (gsi1 while soft: expiry index)
-  ADJ#<source id>  / ADJ                        an applied adjustment, transfer or sale (its idempotency record)
+  ADJ#<scope>#<id> / ADJ                        an applied adjustment, transfer or sale (its idempotency record);
+                                                the scope is the caller's: channel:<id>, or operators
 """
 
 from __future__ import annotations
@@ -55,5 +56,5 @@ def expiry_bucket(bucket: int) -> str:
     return f"SOFT#{bucket}"
 
 
-def adjustment(source_event_id: str) -> dict:
-    return {"pk": f"ADJ#{source_event_id}", "sk": "ADJ"}
+def adjustment(scope: str, source_event_id: str) -> dict:
+    return {"pk": f"ADJ#{scope}#{source_event_id}", "sk": "ADJ"}

@@ -27,6 +27,8 @@ class StockChange:
     min_available: int | None = None  # guard: available >= this before the change
     min_unavailable: int | None = None
     min_on_hand: int | None = None
+    exact_available: int | None = None  # guard: available is exactly this before the change
+    exact_on_hand: int | None = None  # guard: on hand is exactly this before the change (counts)
     expect_seq: int | None = None  # guard: nobody wrote the row since it was read (0: row absent)
     count_version: int | None = None  # guard: newer than the last count applied; then recorded
     must_exist: bool = False
@@ -69,6 +71,12 @@ class StockChange:
         if self.min_unavailable is not None:
             values[":need_unavailable"] = self.min_unavailable
             guards.append("#unavailable >= :need_unavailable")
+        if self.exact_available is not None:
+            values[":exact_available"] = self.exact_available
+            guards.append("#available = :exact_available")
+        if self.exact_on_hand is not None:
+            values[":exact_on_hand"] = self.exact_on_hand
+            guards.append("#on_hand = :exact_on_hand")
         if self.expect_seq == 0:
             guards.append("attribute_not_exists(#seq)")
         elif self.expect_seq is not None:
@@ -127,6 +135,21 @@ def merged(changes: list[StockChange]) -> list[StockChange]:
             sums[name] = None if a is None and b is None else (a or 0) + (b or 0)
         by_row[row] = replace(first, **sums, must_exist=first.must_exist or change.must_exist)
     return list(by_row.values())
+
+
+def guard(shard: StockShard, *, exact_available: bool = False, exact_on_hand: bool = False, non_negative: bool = False) -> dict:
+    """A transaction guard on a stock row the change leaves as it is: its figures as read, or >= 0."""
+    conditions, values = [], {}
+    if exact_available:
+        conditions.append("available = :available")
+        values[":available"] = shard.available
+    if exact_on_hand:
+        conditions.append("on_hand = :on_hand")
+        values[":on_hand"] = shard.on_hand
+    if non_negative:
+        conditions.append("available >= :zero")
+        values[":zero"] = 0
+    return table.check(keys.stock(shard.sku, shard.location_id, shard.shard), " AND ".join(conditions), values)
 
 
 def unchanged(shard: StockShard) -> dict:

@@ -1,8 +1,11 @@
 """Applies what channels report in their webhooks: sales that already happened, and stock receipts.
 
-Both are idempotent by source_event_id ("<channel>:<webhook id>"), so a redelivered event changes
-nothing. A SKU or location inventory does not know is a mapping error at the channel that retrying
-the same event will not fix: it is logged, counted (ChannelEventsDropped) and dropped, instead of
+Both are idempotent by the webhook id in the channel's own key scope, so a redelivered event changes
+nothing, and both happen only at locations that serve the channel. The channel's kind comes from the
+deployment's channel list (kernel.settings), never from the event body. A SKU, location or channel
+inventory does not know, a location that does not serve the channel, or a channel that may not post
+this change is an error at the channel that retrying the same event will not fix: it is logged,
+counted (ChannelEventsDropped) and dropped, instead of
 retried for hours into the rule's dead-letter queue. Nothing is lost: the webhook stays 30 days in
 the channels inbox and the event in the bus archive, to replay once fixed. Any other error raises,
 for EventBridge to retry and the DLQ to keep.
@@ -15,28 +18,36 @@ from inventory.logic.adjustments import adjust, record_sale
 from inventory.models.stock import AdjustmentIn, AdjustmentKind, SaleIn, SaleLineIn
 from kernel.consumer import Reaction, event_handler
 from kernel.envelope import Envelope
-from kernel.errors import NotFound
+from kernel.errors import Forbidden, NotFound
 from kernel.observability import logger, metrics
-from kernel.settings import Channel
+from kernel.settings import Channel, settings
+
+
+def _registered(channel_id: str) -> Channel:
+    channel = settings().channel(channel_id)
+    if channel is None:
+        raise NotFound(f"unknown channel {channel_id}", field="channel")
+    return channel
 
 
 def _sale(event: Envelope) -> None:
     sale = event.unwrap(ChannelSaleRecorded)
     lines = [SaleLineIn(sku=line.sku, location_id=line.location_id, quantity=line.quantity) for line in sale.lines]
-    record_sale(Channel(id=sale.channel, kind=sale.channel_kind), SaleIn(source_event_id=f"{sale.channel}:{sale.webhook_id}", lines=lines))
+    record_sale(_registered(sale.channel), SaleIn(source_event_id=sale.webhook_id, lines=lines))
 
 
 def _receipt(event: Envelope) -> None:
     receipt = event.unwrap(StockReceiptPosted)
     adjust(
         AdjustmentIn(
-            source_event_id=f"{receipt.channel}:{receipt.webhook_id}",
+            source_event_id=receipt.webhook_id,
             kind=AdjustmentKind.receipt,
             sku=receipt.sku,
             location_id=receipt.location_id,
             quantity=receipt.quantity,
             reason=f"receipt reported by channel {receipt.channel}",
-        )
+        ),
+        _registered(receipt.channel),
     )
 
 
@@ -44,8 +55,8 @@ def _dropping_unknown_items(reaction: Reaction) -> Reaction:
     def react(event: Envelope) -> None:
         try:
             reaction(event)
-        except NotFound as unknown:
-            logger.warning("channel event names an unknown SKU or location: dropped", extra={"detail": unknown.detail, "field": unknown.extra.get("field")})
+        except (NotFound, Forbidden) as refused:
+            logger.warning("channel event refused: dropped", extra={"detail": refused.detail, "field": refused.extra.get("field")})
             metrics.add_metric(name="ChannelEventsDropped", unit="Count", value=1)
 
     return react

@@ -1,5 +1,6 @@
 """Adjustments, transfers and sales: stock changes that come with a source event id and are applied
-exactly once, in one transaction with their ledger row."""
+exactly once, in one transaction with their ledger row. Every one of them is spread over the SKU's
+shards by the one rule of inventory.logic.spread."""
 
 from __future__ import annotations
 
@@ -7,88 +8,84 @@ from collections import defaultdict
 
 from inventory.dal import adjustments as ledger_rows
 from inventory.dal import stock as stock_table
-from inventory.dal.stock import StockChange
 from inventory.logic.atp import allocate
-from inventory.logic.ledger import Retry, Step, ensure_known, guards, run
-from inventory.models.stock import Adjustment, AdjustmentIn, AdjustmentKind, SaleIn, TransferIn
-from kernel import clock
+from inventory.logic.ledger import Retry, Step, ensure_known, guards, run, same_request, scope_of
+from inventory.logic.spread import Fixed, plan
+from inventory.models.stock import Adjustment, AdjustmentIn, AdjustmentKind, SaleIn, StockShard, TransferIn
+from kernel import clock, table
 from kernel.errors import Conflict, Forbidden, InsufficientStock, Unprocessable
 from kernel.settings import Channel
 
-_DELTAS = {  # kind -> (on hand, unavailable) per unit
-    AdjustmentKind.receipt: (1, 0),
-    AdjustmentKind.damage: (0, 1),
-    AdjustmentKind.restore: (0, -1),
-    AdjustmentKind.write_off: (-1, -1),
-}
+# What identifies a request on its ledger row -> the request field a 409 names when a reused key differs.
+_ADJUSTMENT_FIELDS = {"kind": "kind", "sku": "sku", "location_id": "location_id", "quantity": "quantity", "count_version": "count_version"}
+_TRANSFER_FIELDS = {"kind": "kind", "sku": "sku", "location_id": "from_location_id", "to_location_id": "to_location_id", "quantity": "quantity"}
 
 
-def _record(adjustment: Adjustment) -> Step:
-    return Step(ledger_rows.record(adjustment, int(clock.now().timestamp())), "record")
+def _now_epoch() -> int:
+    return int(clock.now().timestamp())
 
 
-def _replayed(source_event_id: str, kind: str) -> Adjustment:
-    previous = ledger_rows.get(source_event_id)
-    if previous is None or previous.kind != kind:
-        raise Conflict(f"source_event_id {source_event_id} was used for another change", field="source_event_id")
-    return previous
+def _stock_steps(operations: list[dict]) -> list[Step]:
+    return [Step(operation, "stock") for operation in operations]
 
 
-def adjust(body: AdjustmentIn) -> Adjustment:
+def _replayed(scope: str, expected: Adjustment, fields: dict[str, str], **request: object) -> Adjustment | None:
+    stored = ledger_rows.rows(scope, [expected.source_event_id]).get(expected.source_event_id)
+    if stored is None:
+        return None
+    same_request(stored, expected.model_dump(mode="json") | request, fields)
+    return ledger_rows.adjustment_from(stored)
+
+
+def adjust(body: AdjustmentIn, channel: Channel | None = None) -> Adjustment:
+    """An operator's change (channel None), or a receipt a channel reported at a location it serves."""
     if body.kind is AdjustmentKind.count and body.count_version is None:
         raise Unprocessable("a count needs count_version", errors=[{"in": "body", "field": "count_version", "type": "missing"}])
     if body.kind is not AdjustmentKind.count and body.quantity == 0:
         raise Unprocessable("quantity must be greater than 0", errors=[{"in": "body", "field": "quantity", "type": "greater_than"}])
+    if channel is not None and (channel.kind == "storefront" or body.kind is not AdjustmentKind.receipt):
+        raise Forbidden(f"channel {channel.id} ({channel.kind}) may not post a {body.kind.value}")
+    scope = scope_of(channel)
+    counted = {"count_version": body.count_version} if body.kind is AdjustmentKind.count else {}
     adjustment = Adjustment(source_event_id=body.source_event_id, kind=body.kind.value, sku=body.sku, location_id=body.location_id, quantity=body.quantity, applied_at=clock.iso(clock.now()))
 
     def build() -> list[Step]:
-        steps = [_record(adjustment), *guards([body.sku], [body.location_id])]
-        if body.kind is AdjustmentKind.count:
-            return steps + _count_steps(body)
-        on_hand, unavailable = _DELTAS[body.kind]
-        change = StockChange(
-            body.sku,
-            body.location_id,
-            on_hand=on_hand * body.quantity,
-            unavailable=unavailable * body.quantity,
-            min_unavailable=body.quantity if unavailable < 0 else None,
-            min_on_hand=body.quantity if on_hand < 0 else None,
-        )
-        return steps + [Step(change.operation(), "stock")]
+        shards = stock_table.shards(body.sku, body.location_id)
+        record = Step(ledger_rows.record(scope, adjustment, _now_epoch(), **counted), "record")
+        return [record, *guards([body.sku], [body.location_id], channel), *_stock_steps(_adjustment_plan(body, shards))]
 
-    def refused(item: dict | None) -> None:
-        if body.kind is AdjustmentKind.count:
-            if item and int(item.get("count_version") or 0) >= (body.count_version or 0):
-                raise Conflict(f"a newer count ({item['count_version']}) was applied already", code="stale_count", field="count_version")
-            raise Retry
-        figures = item or {}
-        raise Conflict(
-            f"{body.kind.value} of {body.quantity} needs that many units unavailable and on hand at {body.location_id}"
-            f" (unavailable {figures.get('unavailable', 0)}, on hand {figures.get('on_hand', 0)})",
-            field="quantity",
-        )
+    def refused(items: list[dict]) -> None:
+        newer = [item for item in items if item and int(item.get("count_version") or 0) >= (body.count_version or 0)]
+        if body.kind is AdjustmentKind.count and newer:
+            raise Conflict(f"a newer count ({newer[0]['count_version']}) was applied already", code="stale_count", field="count_version")
+        raise Retry
 
-    return run(build, refused, on_replay=lambda: _replayed(body.source_event_id, body.kind.value)) or adjustment
+    replay = run(build, refused, on_replay=lambda: _replayed(scope, adjustment, _ADJUSTMENT_FIELDS, **counted), field="quantity")
+    return replay or adjustment
 
 
-def _count_steps(body: AdjustmentIn) -> list[Step]:
-    """A count sets the location's on hand: the difference goes to shard 0, guarded by every shard's
-    seq (nobody moved stock since we read it) and by the count version (no older count wins)."""
-    shards = stock_table.shards(body.sku, body.location_id)
-    first = next((shard for shard in shards if shard.shard == 0), None)
-    delta = body.quantity - sum(shard.on_hand for shard in shards)
-    steps = [
-        Step(
-            StockChange(body.sku, body.location_id, 0, on_hand=delta, count_version=body.count_version, expect_seq=first.seq if first else 0).operation(),
-            "stock",
-        )
-    ]
-    return steps + [Step(stock_table.unchanged(shard), "stock") for shard in shards if shard.shard != 0]
+def _adjustment_plan(body: AdjustmentIn, shards: list[StockShard]) -> list[dict]:
+    sku, location_id, quantity = body.sku, body.location_id, body.quantity
+    if body.kind is AdjustmentKind.receipt:
+        return plan(sku, location_id, shards, on_hand=quantity)
+    if body.kind is AdjustmentKind.count:  # sets on hand; nobody may have moved on hand since we read it
+        return plan(sku, location_id, shards, on_hand=quantity - sum(shard.on_hand for shard in shards), count_version=body.count_version, exact_on_hand=True)
+    if body.kind is AdjustmentKind.damage:  # damaged units are taken from the fullest shards
+        taken = allocate(quantity, {shard.shard: shard.available for shard in shards}) or {0: quantity}
+        return plan(sku, location_id, shards, {shard: Fixed(unavailable=units) for shard, units in taken.items()})
+    # restore and write-off take unavailable units from the shards that have them
+    taken = allocate(quantity, {shard.shard: shard.unavailable for shard in shards})
+    if taken is None:
+        unavailable = sum(shard.unavailable for shard in shards)
+        raise Conflict(f"{body.kind.value} of {quantity} needs that many units unavailable at {location_id} (unavailable {unavailable})", field="quantity")
+    leaves = body.kind is AdjustmentKind.write_off
+    return plan(sku, location_id, shards, {shard: Fixed(on_hand=-units if leaves else 0, unavailable=-units) for shard, units in taken.items()})
 
 
 def transfer(body: TransferIn) -> Adjustment:
     if body.from_location_id == body.to_location_id:
         raise Unprocessable("a transfer needs two locations", errors=[{"in": "body", "field": "to_location_id", "type": "same_location"}])
+    scope = scope_of(None)
     adjustment = Adjustment(
         source_event_id=body.source_event_id,
         kind="transfer",
@@ -100,52 +97,82 @@ def transfer(body: TransferIn) -> Adjustment:
     )
 
     def build() -> list[Step]:
-        figures = {shard.shard: shard.available for shard in stock_table.shards(body.sku, body.from_location_id)}
-        taken = allocate(body.quantity, figures, prefer=0)
-        if taken is None:
+        source = stock_table.shards(body.sku, body.from_location_id)
+        available = sum(shard.available for shard in source)
+        if available < body.quantity:
             ensure_known([body.sku], [body.from_location_id, body.to_location_id])
-            available = max(0, sum(figures.values()))
-            raise InsufficientStock(f"only {available} available at {body.from_location_id}", field="quantity", available=available)
-        moves = [StockChange(body.sku, body.from_location_id, shard, on_hand=-units, min_available=units) for shard, units in taken.items()]
-        moves.append(StockChange(body.sku, body.to_location_id, 0, on_hand=body.quantity))
-        steps = [_record(adjustment), *guards([body.sku], [body.from_location_id, body.to_location_id])]
-        return steps + [Step(change.operation(), "stock") for change in moves]
+            raise InsufficientStock(f"only {max(0, available)} available at {body.from_location_id}", field="quantity", available=max(0, available))
+        target = stock_table.shards(body.sku, body.to_location_id)
+        steps = [Step(ledger_rows.record(scope, adjustment, _now_epoch()), "record"), *guards([body.sku], [body.from_location_id, body.to_location_id])]
+        steps += _stock_steps(plan(body.sku, body.from_location_id, source, on_hand=-body.quantity))
+        return steps + _stock_steps(plan(body.sku, body.to_location_id, target, on_hand=body.quantity))
 
-    return run(build, on_replay=lambda: _replayed(body.source_event_id, "transfer")) or adjustment
+    return run(build, on_replay=lambda: _replayed(scope, adjustment, _TRANSFER_FIELDS), field="quantity") or adjustment
 
 
 def record_sale(channel: Channel, body: SaleIn) -> list[Adjustment]:
     """A sale that already happened is recorded even when stock is short; the shortfall is kept on
-    the ledger row, from which the outbox raises OversellDetected."""
+    the ledger row of each line, from which the outbox raises OversellDetected. Each line has its own
+    ledger row, so a sale too large for one transaction is applied in steps (all lines of one stock row
+    together), each exactly once: a retry after a failed step completes the sale."""
     if channel.kind == "storefront":
         raise Forbidden("storefront channels sell through holds, not recorded sales")
+    scope = scope_of(channel)
     ids = [f"{body.source_event_id}:{index}" for index in range(len(body.lines))]
-    result: list[Adjustment] = []
+    answers = _stored_sale(scope, body, ids, ids)  # the ledger first: a replay is answered before any rule
+    pending = [index for index, source_id in enumerate(ids) if source_id not in answers]
+    for group in _sale_steps(body, pending):
+        applied: list[Adjustment] = []
+        replay = run(lambda group=group, applied=applied: _sale_step(scope, channel, body, ids, group, applied), on_replay=lambda group=group: _stored_sale(scope, body, ids, [ids[i] for i in group]) or None)
+        answers.update(replay or {adjustment.source_event_id: adjustment for adjustment in applied})
+    return [answers[source_id] for source_id in ids]
 
-    def build() -> list[Step]:
-        result.clear()
-        rows = {(line.sku, line.location_id) for line in body.lines}
-        read = {row: {shard.shard: shard for shard in stock_table.shards(*row)} for row in rows}
-        free = {row: {number: max(0, shard.available) for number, shard in shards.items()} for row, shards in read.items()}
-        taken: dict[tuple[str, str, int], int] = defaultdict(int)
-        now = clock.iso(clock.now())
-        for line, source_id in zip(body.lines, ids, strict=True):
-            row = (line.sku, line.location_id)
-            remaining = line.quantity
-            for number in sorted(free[row], key=lambda n: -free[row][n]):
-                units = min(remaining, free[row][number])
-                free[row][number] -= units
-                taken[(*row, number)] += units
-                remaining -= units
-            taken[(*row, 0)] += remaining  # sold without stock: shard 0 goes below zero
-            result.append(Adjustment(source_event_id=source_id, kind="sale", sku=line.sku, location_id=line.location_id, quantity=line.quantity, shortfall=remaining, channel=channel.id, applied_at=now))
-        steps = [_record(adjustment) for adjustment in result]
-        steps += guards([line.sku for line in body.lines], [line.location_id for line in body.lines])
-        for (sku, location_id, number), units in taken.items():
-            seen = read[(sku, location_id)].get(number)
-            change = StockChange(sku, location_id, number, on_hand=-units, expect_seq=seen.seq if seen else 0)
-            steps.append(Step(change.operation(), "stock"))
-        return steps
 
-    replay = run(build, on_replay=lambda: [_replayed(source_id, "sale") for source_id in ids])
-    return replay or result
+def _stored_sale(scope: str, body: SaleIn, ids: list[str], asked: list[str]) -> dict[str, Adjustment]:
+    """The stored lines among `asked`, each checked to be the same line of the same sale."""
+    stored = ledger_rows.rows(scope, asked)
+    for index, source_id in enumerate(ids):
+        if source_id in stored:
+            line = body.lines[index]
+            fields = {"kind": "lines", "lines": "lines", "sku": f"lines.{index}.sku", "location_id": f"lines.{index}.location_id", "quantity": f"lines.{index}.quantity"}
+            same_request(stored[source_id], {"kind": "sale", **line.model_dump(), "lines": len(ids)}, fields)
+    return {source_id: ledger_rows.adjustment_from(item) for source_id, item in stored.items()}
+
+
+def _sale_steps(body: SaleIn, pending: list[int]) -> list[list[int]]:
+    """The pending lines in groups whose transaction fits: a line's ledger row, the SKU and location
+    guards, and for its stock row every shard plus a guard, counted generously."""
+    by_row: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index in pending:
+        by_row[(body.lines[index].sku, body.lines[index].location_id)].append(index)
+    groups: list[list[int]] = [[]]
+    size = 0
+    for row, indexes in by_row.items():
+        cost = len(indexes) + 2 + len(stock_table.shards(*row)) + 1
+        if groups[-1] and size + cost > table.MAX_TRANSACTION_ITEMS:
+            groups.append([])
+            size = 0
+        groups[-1] += indexes
+        size += cost
+    return [group for group in groups if group]
+
+
+def _sale_step(scope: str, channel: Channel, body: SaleIn, ids: list[str], group: list[int], applied: list[Adjustment]) -> list[Step]:
+    applied.clear()
+    lines = [body.lines[index] for index in group]
+    rows = list(dict.fromkeys((line.sku, line.location_id) for line in lines))
+    read = {row: stock_table.shards(*row) for row in rows}
+    free = {row: max(0, sum(shard.available for shard in shards)) for row, shards in read.items()}
+    sold: dict[tuple[str, str], int] = defaultdict(int)
+    now = clock.iso(clock.now())
+    for index, line in zip(group, lines, strict=True):
+        row = (line.sku, line.location_id)
+        covered = min(line.quantity, free[row])
+        free[row] -= covered
+        sold[row] += line.quantity
+        applied.append(Adjustment(source_event_id=ids[index], kind="sale", sku=line.sku, location_id=line.location_id, quantity=line.quantity, shortfall=line.quantity - covered, channel=channel.id, applied_at=now))
+    steps = [Step(ledger_rows.record(scope, adjustment, _now_epoch(), lines=len(ids)), "record") for adjustment in applied]
+    steps += guards([line.sku for line in lines], [line.location_id for line in lines], channel)
+    for row in rows:
+        steps += _stock_steps(plan(*row, read[row], on_hand=-sold[row]))
+    return steps

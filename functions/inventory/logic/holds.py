@@ -4,6 +4,8 @@ rows and the stock rows they hold, so held counters always equal the sum of acti
 from __future__ import annotations
 
 import random
+import uuid
+from collections import defaultdict
 from datetime import datetime
 
 from inventory.dal import holds as holds_table
@@ -12,9 +14,10 @@ from inventory.dal import stock as stock_table
 from inventory.dal.stock import StockChange
 from inventory.logic.atp import allocate
 from inventory.logic.shards import learn, shard_counts
+from inventory.logic.spread import Fixed, plan
 from inventory.models.holds import ACTIVE, Hold, HoldLineIn, Holds, HoldState, ReserveIn
 from kernel import clock, table
-from kernel.errors import Conflict, InsufficientStock, NotFound
+from kernel.errors import Conflict, InsufficientStock, NotFound, Unprocessable
 from kernel.settings import Channel
 
 MAX_ATTEMPTS = 8
@@ -60,6 +63,7 @@ def reserve(channel: Channel, request: ReserveIn) -> Holds:
             raise _shortage(short, learned)
         new_holds = [
             Hold(
+                hold_id=uuid.uuid4().hex,
                 reference=request.reference,
                 line=line.line,
                 sku=line.sku,
@@ -84,6 +88,8 @@ def reserve(channel: Channel, request: ReserveIn) -> Holds:
         serving = list(dict.fromkeys(hold.location_id for hold in new_holds))
         operations = [holds_table.place(hold) for hold in new_holds] + [change.operation() for change in changes]
         operations += [locations.serves(location_id, channel.id) for location_id in serving]
+        if len(operations) > table.MAX_TRANSACTION_ITEMS:
+            raise Unprocessable("these lines need more writes than one transaction takes: reserve fewer lines at a time", errors=[{"in": "body", "field": "lines", "type": "too_large"}])
         try:
             table.transact(operations)
             return Holds(reference=request.reference, holds=kept + new_holds)
@@ -92,7 +98,7 @@ def reserve(channel: Channel, request: ReserveIn) -> Holds:
                 item = rejected.reasons[index].item
                 if index < len(new_holds):
                     hold = new_holds[index]
-                    kept.append(_existing(holds_table.hold_from(item), pending.pop(_key(hold)), channel))
+                    kept.append(_existing(holds_table.hold_from(item), pending.pop(_key(hold)), channel, request.hold))
                 elif index >= len(new_holds) + len(changes):
                     raise _not_serving(serving[index - len(new_holds) - len(changes)], item, channel) from rejected
                 else:
@@ -107,12 +113,20 @@ def reserve(channel: Channel, request: ReserveIn) -> Holds:
     raise Conflict("stock changed too often while reserving; try again", code="contention")
 
 
-def _existing(hold: Hold, line: HoldLineIn, channel: Channel) -> Hold:
-    if hold.state in ACTIVE and hold.channel == channel.id and hold.sku == line.sku and hold.quantity == line.quantity:
+def _existing(hold: Hold, line: HoldLineIn, channel: Channel, kind: HoldState) -> Hold:
+    """A repeated reservation gets the hold it placed; the same key with other content is refused."""
+    differs = next(
+        (field for field, same in (("channel", hold.channel == channel.id), ("sku", hold.sku == line.sku), ("quantity", hold.quantity == line.quantity), ("hold", hold.state is kind)) if not same),
+        None,
+    )
+    if differs is None:
         return hold
+    if hold.state not in ACTIVE:
+        raise Conflict(f"line {line.line} at {line.location_id} of {hold.reference} is {hold.state.value}", field="lines")
     raise Conflict(
-        f"line {line.line} at {line.location_id} of {hold.reference} is already held with other figures ({hold.state.value})",
-        field="lines",
+        f"line {line.line} at {line.location_id} of {hold.reference} is already held with another {differs} ({hold.state.value})",
+        code="idempotency_key_reused",
+        field="hold" if differs == "hold" else "lines",
     )
 
 
@@ -147,19 +161,65 @@ _MOVES = {
 }
 
 
-def _stock_changes(hold: Hold, target: HoldState) -> list[StockChange]:
-    """What a hold's end does to its stock rows: a release or expiry frees the units, a commit
-    takes them off hand (they left the building), a confirmation changes nothing."""
+def _stock_operations(holds: list[Hold], target: HoldState) -> list[dict]:
+    """What ending holds does to their stock rows: a commit takes the units off hand (they left the
+    building; units a count found missing cannot be picked), a release or expiry frees them, spread
+    by the shard rule when they free units on a shard other than 0; a confirmation changes nothing."""
     if target is HoldState.hard:
         return []
-    if target is HoldState.committed:  # units a count found missing cannot be picked
-        return [StockChange(hold.sku, hold.location_id, int(shard), held=-units, on_hand=-units, min_on_hand=units) for shard, units in hold.shards.items()]
-    return [StockChange(hold.sku, hold.location_id, int(shard), held=-units) for shard, units in hold.shards.items()]
+    if target is HoldState.committed:
+        changes = [StockChange(hold.sku, hold.location_id, int(shard), held=-units, on_hand=-units, min_on_hand=units) for hold in holds for shard, units in hold.shards.items()]
+        return [change.operation() for change in stock_table.merged(changes)]
+    by_row: dict[Row, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for hold in holds:
+        for shard, units in hold.shards.items():
+            by_row[(hold.sku, hold.location_id)][int(shard)] += units
+    operations = []
+    for (sku, location_id), freed in by_row.items():
+        if set(freed) == {0}:  # freed on shard 0 alone: always within the rule, no read needed
+            operations.append(StockChange(sku, location_id, 0, held=-freed[0]).operation())
+        else:
+            operations += plan(sku, location_id, stock_table.shards(sku, location_id), {shard: Fixed(held=-units) for shard, units in freed.items()})
+    return operations
+
+
+def _chunks(holds: list[Hold]) -> list[list[Hold]]:
+    """Holds in groups whose transaction fits: each hold is guarded by its own identity and state, so
+    each group is safe alone, and a retry moves only what is still to move."""
+    counts = shard_counts([hold.sku for hold in holds]) if holds else {}
+    chunks: list[list[Hold]] = [[]]
+    size = 0
+    for hold in holds:
+        cost = 2 + max(2 * len(hold.shards), counts[hold.sku])  # the hold, then at most every shard of its row and a guard
+        if chunks[-1] and size + cost > table.MAX_TRANSACTION_ITEMS:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(hold)
+        size += cost
+    return chunks
+
+
+class _Moved(Exception):
+    """A hold or a stock row moved under a transition: read again."""
+
+
+def _end(holds: list[Hold], target: HoldState, moment: datetime, **guards: str) -> None:
+    now = clock.iso(moment)
+    operations = [holds_table.move(hold, target, now, now_epoch=int(moment.timestamp()), **guards) for hold in holds]
+    stock = _stock_operations(holds, target)
+    try:
+        table.transact(operations + stock)
+    except table.Rejected as rejected:
+        if target is HoldState.committed and any(index >= len(operations) for index in rejected.failed()):
+            raise Conflict("fewer units are on hand than held: a count found them missing", code="units_missing") from rejected
+        raise _Moved from rejected
 
 
 def transition(channel: Channel, reference: str, action: str, lines: list[str] | None = None) -> Holds:
+    if lines is not None and not lines:
+        raise Unprocessable("name at least one line, or leave lines out for all", errors=[{"in": "body", "field": "lines", "type": "too_short"}])
     target, sources = _MOVES[action]
-    for _ in range(3):
+    for _ in range(MAX_ATTEMPTS):
         holds = [hold for hold in holds_table.of_reference(reference) if hold.channel == channel.id]
         chosen = [hold for hold in holds if lines is None or hold.line in lines]
         if not chosen or (lines and {hold.line for hold in chosen} != set(lines)):
@@ -172,17 +232,11 @@ def transition(channel: Channel, reference: str, action: str, lines: list[str] |
                 raise Conflict(f"hold {hold.line} at {hold.location_id} is {hold.state.value}", field="reference")
             if action == "confirm" and hold.expires_at and hold.expires_at <= now:
                 raise Conflict(f"hold {hold.line} at {hold.location_id} has expired", field="reference")
-        operations = [
-            holds_table.move(hold, target, now, now_epoch=int(moment.timestamp()), unexpired_at=now if action == "confirm" else None)
-            for hold in moving
-        ]
-        operations += [change.operation() for change in stock_table.merged([c for hold in moving for c in _stock_changes(hold, target)])]
         try:
-            table.transact(operations)
-        except table.Rejected as rejected:
-            if any(index >= len(moving) for index in rejected.failed()):
-                raise Conflict("fewer units are on hand than held: a count found them missing", code="units_missing") from rejected
-            continue  # a hold moved underneath (expired, released elsewhere): look again
+            for chunk in _chunks(moving):
+                _end(chunk, target, moment, **({"unexpired_at": now} if action == "confirm" else {}))
+        except _Moved:
+            continue  # a hold moved underneath (expired, released elsewhere) or its stock rows did: look again
         updates = {"state": target, "updated_at": now} | ({"expires_at": None} if target is HoldState.hard else {})
         return Holds(reference=reference, holds=[hold.model_copy(update=updates) if hold in moving else hold for hold in chosen])
     raise Conflict("holds changed too often; try again", code="contention")
@@ -197,11 +251,9 @@ def expire_due(moment: datetime | None = None) -> int:
         for hold in holds_table.expiring(bucket, now):
             if hold.state is not HoldState.soft or not hold.expires_at or hold.expires_at > now:
                 continue  # the index lags the table a little
-            operations = [holds_table.move(hold, HoldState.expired, now, now_epoch=int(moment.timestamp()), expired_by=now)]
-            operations += [change.operation() for change in _stock_changes(hold, HoldState.expired)]
             try:
-                table.transact(operations)
+                _end([hold], HoldState.expired, moment, expired_by=now)
                 expired += 1
-            except table.Rejected:
-                pass  # confirmed, released or expired by another sweep meanwhile
+            except _Moved:
+                pass  # confirmed, released or expired meanwhile (or its rows moved: the next sweep retries)
     return expired

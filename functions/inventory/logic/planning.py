@@ -7,27 +7,25 @@ from inventory.dal import skus
 from inventory.dal import stock as stock_table
 from inventory.dal.stock import StockChange
 from inventory.logic import shards as shard_cache
+from inventory.logic import spread
 from inventory.logic.atp import split_evenly
 from inventory.logic.ledger import Step, guards, run
+from inventory.logic.spread import Fixed
 from kernel import table
 from kernel.errors import Conflict, NotFound, Unprocessable
 
 
 def set_safety_stock(sku: str, location_id: str, quantity: int) -> None:
-    """Safety stock is shared evenly over the SKU's shards, each guarded by the share it replaces."""
+    """Safety stock is shared evenly over the SKU's shards (each guarded by the share it replaces);
+    on hand then follows the shard rule, so no shard promises what the location keeps back."""
 
     def build() -> list[Step]:
         shard_count = shard_cache.shard_counts([sku])[sku]
-        rows = {shard.shard: shard for shard in stock_table.shards(sku, location_id)}
-        steps = guards([sku], [location_id])
-        for shard, share in enumerate(split_evenly(quantity, shard_count)):
-            row = rows.get(shard)
-            if row is None and share == 0:
-                continue
-            old = row.safety if row else 0
-            change = StockChange(sku, location_id, shard, safety=(old, share), expect_seq=row.seq if row else 0)
-            steps.append(Step(change.operation(), "stock"))
-        return steps
+        read = stock_table.shards(sku, location_id)
+        rows = {shard.shard: shard for shard in read}
+        shares = {shard: share - (rows[shard].safety if shard in rows else 0) for shard, share in enumerate(split_evenly(quantity, shard_count))}
+        fixed = {shard: Fixed(safety=delta) for shard, delta in shares.items() if delta}
+        return [*guards([sku], [location_id]), *(Step(operation, "stock") for operation in spread.plan(sku, location_id, read, fixed))]
 
     run(build)
 

@@ -33,7 +33,8 @@ class ReserveIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reference: Identifier = Field(description="cart or order id")
-    lines: list[HoldLineIn] = Field(min_length=1, max_length=40)
+    # 30 lines at distinct locations (a hold, a stock row and a location guard each) fit one transaction.
+    lines: list[HoldLineIn] = Field(min_length=1, max_length=30)
     hold: HoldState = Field(HoldState.soft, description="soft (cart, expires) or hard (order)")
     ttl_seconds: StrictInt = Field(900, ge=60, le=86_400, description="soft holds: seconds until they expire")
 
@@ -48,6 +49,7 @@ class ReserveIn(BaseModel):
 
 
 class Hold(BaseModel):
+    hold_id: str = Field(description="this hold's identity: a line held again after a release is another hold")
     reference: str
     line: str
     sku: str
@@ -64,7 +66,7 @@ class Hold(BaseModel):
 class HoldLineSelector(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    lines: list[Identifier] | None = Field(None, description="only these lines; all when absent")
+    lines: list[Identifier] | None = Field(None, min_length=1, max_length=100, description="only these lines; all when absent")
 
 
 class Holds(BaseModel):

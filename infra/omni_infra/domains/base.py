@@ -92,6 +92,7 @@ class FunctionSpec:
     reads_channel_secrets: bool = False  # may read the domain's channel secrets (and gets their ARNs)
     redrives_outboxes: bool = False  # may republish the outboxes' parked batches (decision 19)
     sends_to: tuple[str, ...] = ()  # names of the domain's OnQueue functions whose queues it may send to
+    knows_channels: bool = False  # gets the channel list (CHANNELS) API functions get, to look channels up
 
 
 @dataclass(frozen=True)

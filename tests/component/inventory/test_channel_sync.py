@@ -35,6 +35,8 @@ def store(inventory):
     product = {"id": "e-1", "type": "ProductChanged", "version": 1, "source": "omni.catalog", "time": "2026-11-23T10:00:00Z", "data": {"product_id": "tee", "name": "Tee", "skus": ["TEE-S"], "seq": 1}}
     catalog_sync.handler(eventbridge_event({"Source": "omni.catalog", "DetailType": "ProductChanged", "Detail": json.dumps(product)}), Context())
     assert call(api.handler, "PUT", "/v1/locations/paris", STORE, operator=True)[0] == 200
+    for channel in ("pos", "marketplace"):
+        assert call(api.handler, "PUT", f"/v1/channels/{channel}/locations/paris", operator=True)[0] == 200
     receipt = {"source_event_id": "asn-1", "sku": "TEE-S", "location_id": "paris", "kind": "receipt", "quantity": 10}
     assert call(api.handler, "POST", "/v1/adjustments", receipt, operator=True)[0] == 201
     inventory.stream_records()  # the set-up's changes are not under test
@@ -57,7 +59,7 @@ def test_a_short_sale_is_recorded_anyway_and_raises_oversell_detected(store):
     assert on_hand() == -2
     assert outbox.handler(stream_event(store.stream_records(), store.stream_arn), Context()) == {"batchItemFailures": []}
     [oversell] = [event["detail"]["data"] for event in store.captured(store.queue) if event["detail-type"] == "OversellDetected"]
-    assert (oversell["source_event_id"], oversell["channel"], oversell["shortfall"]) == ("pos:pos-2:0", "pos", 2)
+    assert (oversell["source_event_id"], oversell["channel"], oversell["shortfall"]) == ("pos-2:0", "pos", 2)
 
 
 def test_a_receipt_is_applied_once(store):
@@ -74,6 +76,29 @@ def test_an_unknown_sku_or_location_is_dropped_with_a_metric_not_raised(store, c
     channel_sync.handler(bus_event(StockReceiptPosted(channel="pos", webhook_id="r-3", sku=sku, location_id=location, quantity=1)), Context())
     assert store.items() == before
     assert capsys.readouterr().out.count('"ChannelEventsDropped"') >= 2  # one EMF metric line per dropped event
+
+
+def test_the_same_webhook_id_from_two_channels_is_two_sales(store):
+    channel_sync.handler(pos_sale("same-id", 2), Context())
+    marketplace = ChannelSaleRecorded(channel="marketplace", channel_kind="marketplace", webhook_id="same-id", lines=[SoldLine(sku="TEE-S", location_id="paris", quantity=3)])
+    channel_sync.handler(bus_event(marketplace), Context())
+    assert on_hand() == 5
+
+
+def test_a_channel_changes_stock_only_at_locations_that_serve_it_and_as_the_registry_knows_it(store, capsys):
+    assert call(api.handler, "PUT", "/v1/locations/lyon", STORE, operator=True)[0] == 200
+    before = store.items()
+    channel_sync.handler(pos_sale("pos-5", 1, location="lyon"), Context())  # lyon does not serve pos
+    channel_sync.handler(bus_event(StockReceiptPosted(channel="pos", webhook_id="r-5", sku="TEE-S", location_id="lyon", quantity=4)), Context())
+    # web is a storefront in the registry, whatever kind the event claims; "ghost" is no channel at all
+    channel_sync.handler(bus_event(ChannelSaleRecorded(channel="web", channel_kind="store", webhook_id="w-1", lines=[SoldLine(sku="TEE-S", location_id="paris", quantity=1)])), Context())
+    channel_sync.handler(bus_event(ChannelSaleRecorded(channel="ghost", channel_kind="store", webhook_id="g-1", lines=[SoldLine(sku="TEE-S", location_id="paris", quantity=1)])), Context())
+    assert store.items() == before
+    call(api.handler, "PUT", "/v1/channels/web/locations/paris", operator=True)
+    before = store.items()
+    channel_sync.handler(bus_event(StockReceiptPosted(channel="web", webhook_id="w-2", sku="TEE-S", location_id="paris", quantity=4)), Context())  # a storefront posts no receipts
+    assert store.items() == before
+    assert capsys.readouterr().out.count('"ChannelEventsDropped":[1.0]') == 5  # one EMF metric line each
 
 
 def test_other_errors_raise_for_eventbridge_to_retry(store, monkeypatch):

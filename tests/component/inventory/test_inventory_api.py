@@ -166,3 +166,73 @@ def test_a_channel_reserves_only_at_open_locations_that_serve_it(shop):
     assert (status, body["code"], body["detail"]) == (409, "location_not_serving", "location paris is closed")
     assert [item for item in shop.items() if item["pk"]["S"].startswith("HOLD#")] == []
     assert len(before) == len(shop.items())
+
+
+def adjustment(source_id, kind="receipt", sku="TEE-S", quantity=10, location="paris", **extra):
+    body = {"source_event_id": source_id, "sku": sku, "location_id": location, "kind": kind, "quantity": quantity, **extra}
+    return call(api.handler, "POST", "/v1/adjustments", body, operator=True)
+
+
+@pytest.mark.parametrize("change, field", [({"sku": "TEE-M"}, "sku"), ({"quantity": 11}, "quantity"), ({"kind": "damage"}, "kind")])
+def test_a_reused_source_event_id_with_other_content_is_409_naming_the_field_and_changes_nothing(shop, change, field):
+    assert adjustment("asn-7")[0] == 201
+    before = shop.items()
+    status, body = adjustment("asn-7", **change)
+    assert (status, body["code"], body["field"]) == (409, "idempotency_key_reused", field)
+    assert shop.items() == before
+    assert adjustment("asn-7")[0] == 201  # the same request again is a replay: the first answer, nothing written
+    assert shop.items() == before
+
+
+def test_a_sale_key_is_the_channels_own_and_a_reused_one_with_other_lines_is_409(shop):
+    for channel in ("pos", "marketplace"):
+        call(api.handler, "PUT", f"/v1/channels/{channel}/locations/paris", operator=True)
+    receipt("asn-1")
+    sale = {"source_event_id": "order-1", "lines": [{"sku": "TEE-S", "location_id": "paris", "quantity": 2}]}
+    assert call(api.handler, "POST", "/v1/sales", sale, channel_key="key-pos")[0] == 201
+    assert call(api.handler, "POST", "/v1/sales", sale, channel_key="key-marketplace")[0] == 201  # another channel's order-1
+    status, levels = call(api.handler, "GET", "/v1/stock/TEE-S", operator=True)
+    assert levels[0]["on_hand"] == 6
+    other = {**sale, "lines": [*sale["lines"], {"sku": "TEE-M", "location_id": "paris", "quantity": 1}]}
+    status, body = call(api.handler, "POST", "/v1/sales", other, channel_key="key-pos")
+    assert (status, body["code"], body["field"]) == (409, "idempotency_key_reused", "lines")
+    status, body = call(api.handler, "POST", "/v1/sales", {**sale, "lines": [{**sale["lines"][0], "quantity": 3}]}, channel_key="key-pos")
+    assert (status, body["code"], body["field"]) == (409, "idempotency_key_reused", "lines.0.quantity")
+
+
+def test_a_channel_records_sales_only_at_locations_that_serve_it(shop):
+    receipt("asn-1")
+    before = shop.items()
+    sale = {"source_event_id": "pos-9", "lines": [{"sku": "TEE-S", "location_id": "paris", "quantity": 1}]}
+    status, body = call(api.handler, "POST", "/v1/sales", sale, channel_key="key-pos")  # paris serves web only
+    assert (status, body["code"]) == (403, "location_not_serving")
+    assert shop.items() == before
+
+
+def test_a_retried_transfer_of_every_unit_gets_its_first_answer_not_insufficient_stock(shop):
+    call(api.handler, "PUT", "/v1/locations/lyon", STORE, operator=True)
+    receipt("asn-1")
+    move = {"source_event_id": "tr-1", "sku": "TEE-S", "from_location_id": "paris", "to_location_id": "lyon", "quantity": 10}
+    status, first = call(api.handler, "POST", "/v1/transfers", move, operator=True)
+    assert status == 201
+    assert call(api.handler, "POST", "/v1/transfers", move, operator=True) == (201, first)
+    status, body = call(api.handler, "POST", "/v1/transfers", {**move, "to_location_id": "paris", "from_location_id": "lyon"}, operator=True)
+    assert (status, body["code"], body["field"]) == (409, "idempotency_key_reused", "from_location_id")
+
+
+def test_repeating_a_reservation_with_another_hold_type_or_quantity_is_409(shop):
+    receipt("asn-1")
+    cart = {"reference": "cart-1", "lines": [{"line": "1", "sku": "TEE-S", "location_id": "paris", "quantity": 2}]}
+    assert call(api.handler, "POST", "/v1/holds", cart, channel_key="key-web")[0] == 201
+    status, body = call(api.handler, "POST", "/v1/holds", {**cart, "hold": "hard"}, channel_key="key-web")
+    assert (status, body["code"], body["field"]) == (409, "idempotency_key_reused", "hold")
+    status, body = call(api.handler, "POST", "/v1/holds", {**cart, "lines": [{**cart["lines"][0], "quantity": 3}]}, channel_key="key-web")
+    assert (status, body["code"], body["field"]) == (409, "idempotency_key_reused", "lines")
+
+
+def test_an_empty_line_selector_is_422(shop):
+    receipt("asn-1")
+    call(api.handler, "POST", "/v1/holds", {"reference": "cart-1", "lines": [{"line": "1", "sku": "TEE-S", "location_id": "paris", "quantity": 1}]}, channel_key="key-web")
+    status, body = call(api.handler, "POST", "/v1/holds/cart-1/release", {"lines": []}, channel_key="key-web")
+    assert (status, body["errors"][0]["field"]) == (422, "lines")
+

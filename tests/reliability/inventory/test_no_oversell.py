@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import random
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -67,3 +70,67 @@ def test_a_sharded_hot_sku_still_sells_exactly_its_stock(inventory_db, shards):
     assert len([key for key in rows if key[0] == "HOT-2"]) == shards
     assert sum(row["held"] for key, row in rows.items() if key[0] == "HOT-2") == 100
     assert all(row["available"] >= 0 for row in rows.values())
+
+
+def _snapshot(client, table_name: str, sku: str, location_id: str, shards: int) -> list[dict]:
+    """The shard rows of one location read atomically (one TransactGetItems), as a shopper would meet them."""
+    from inventory.dal import keys
+    from kernel import table
+
+    items = [{"Get": {"TableName": table_name, "Key": {name: {"S": value} for name, value in keys.stock(sku, location_id, shard).items()}}} for shard in range(shards)]
+    responses = client.transact_get_items(TransactItems=items)["Responses"]
+    return [{name: table.plain(table._deserialize(value)) for name, value in response["Item"].items()} for response in responses if "Item" in response]
+
+
+def test_counts_and_damage_beside_200_reservations_on_a_sharded_sku_never_promise_more_than_the_location_has(inventory_db):
+    from inventory.dal import stock as stock_rows
+    from inventory.logic import adjustments
+    from inventory.models.stock import AdjustmentIn
+    from kernel.settings import settings
+
+    location("store-1")
+    stock("HOT-3", "store-1", 100)
+    planning.set_shards("HOT-3", 4)
+    stop, counted, promised_too_much, errors = threading.Event(), threading.Event(), [], []
+
+    def sample() -> None:
+        while not stop.is_set():
+            figures = [row["available"] for row in _snapshot(inventory_db, settings().table_name, "HOT-3", "store-1", 4)]
+            if sum(max(0, figure) for figure in figures) > max(0, sum(figures)):
+                promised_too_much.append(figures)
+
+    def operate() -> None:
+        """Counts down (never below what is held: that would be the count's news, not an oversell), damage
+        while units are there (damaged held units would be news too), restore, write-off."""
+        versions = itertools.count(1)
+        try:
+            for kind, quantity in [("count", 50), ("damage", 5), ("damage", 4), ("restore", 2), ("count", 45), ("write_off", 3), ("count", 40)]:
+                if kind == "count":
+                    rows = stock_rows.shards("HOT-3", "store-1")
+                    quantity = max(quantity, sum(row.held + row.unavailable for row in rows) + 10)
+                extra = {"count_version": next(versions)} if kind == "count" else {}
+                adjustments.adjust(AdjustmentIn(source_event_id=f"op-{kind}-{quantity}-{time.time_ns()}", sku="HOT-3", location_id="store-1", kind=kind, quantity=quantity, **extra))
+                counted.set()  # the shoppers come in once the first count is on the table
+                time.sleep(0.05)
+        except Exception as error:  # reported below: the operator's changes must all go through
+            errors.append(error)
+            counted.set()
+
+    def shop(n: int) -> bool:
+        counted.wait()
+        return _reserve(f"cart-{n}", [("HOT-3", "store-1", 1)])
+
+    sampler, operator = threading.Thread(target=sample), threading.Thread(target=operate)
+    sampler.start()
+    operator.start()
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(shop, range(200)))
+    operator.join()
+    stop.set()
+    sampler.join()
+    assert errors == []
+    assert promised_too_much == [], f"shards promised more than the location had: {promised_too_much[:3]}"
+    rows = [row for key, row in assert_ledger_matches_counters("HOT-3").items()]
+    held, physical = sum(row["held"] for row in rows), sum(row["on_hand"] - row["unavailable"] for row in rows)
+    assert held == sum(results) <= physical, f"{held} held against {physical} units"
+    assert 0 < sum(results) < 200  # the reservations really contended for the stock
