@@ -12,7 +12,7 @@ from inventory.logic import shards as shard_cache
 from inventory.logic.atp import split_evenly
 from inventory.logic.ledger import Step, guards, run
 from kernel import table
-from kernel.errors import NotFound, Unprocessable
+from kernel.errors import Conflict, NotFound
 
 
 def set_safety_stock(sku: str, location_id: str, quantity: int) -> None:
@@ -51,7 +51,7 @@ def set_shards(sku: str, shards: int) -> None:
         raise NotFound(f"unknown sku {sku}", field="sku")
     current = int(config.get("shards", 1))
     if shards < current:
-        raise Unprocessable(f"shards can only grow (now {current})", errors=[{"in": "body", "field": "shards", "type": "greater_than_equal"}])
+        raise Conflict(f"shards can only grow (now {current})", code="shards_only_grow", field="shards")
     if shards == current:
         return
     table.transact([skus.set_shards(sku, shards, expected=current)])
