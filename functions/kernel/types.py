@@ -9,6 +9,7 @@ Strict and bounded, in one place:
 - numbers stay within what DynamoDB stores (38 digits, magnitudes 1e-130 to 1e126), floats finite.
 """
 
+import re
 from datetime import date
 from typing import Annotated
 
@@ -55,7 +56,7 @@ Longitude = _storable_float(-180, 180, "degrees, WGS 84")
 
 
 def _iso_date_text(value):
-    if isinstance(value, date) or (isinstance(value, str) and len(value) == 10):
+    if isinstance(value, date) or (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
         return value
     raise ValueError("a date is an ISO 8601 string, YYYY-MM-DD")
 

@@ -48,7 +48,7 @@ def _raw_body() -> bytes:
         WEBHOOK_BODY,
         {
             ID_HEADER: {"type": "string", "minLength": 1, "maxLength": 63, "description": "unique per delivery (a redelivery keeps it); letters, digits, . _ : -"},
-            TIMESTAMP_HEADER: {"type": "string", "pattern": "^[0-9]{1,12}$", "description": "unix seconds when it was signed, within 300 s of Omni's clock"},
+            TIMESTAMP_HEADER: {"type": "string", "pattern": "^[0-9]{1,12}$", "maxLength": 12, "description": "unix seconds when it was signed, within 300 s of Omni's clock"},
         },
         "a sale that already happened, or a stock receipt",
     ),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
@@ -120,7 +120,7 @@ def post_holds(body: ReserveIn) -> Holds:
 
 
 @app.post("/v1/holds/<reference>/<action>", tags=TAGS, summary="Confirm, commit or release holds", responses=errors(404, 409), **CHANNEL)
-def move_holds(reference: Annotated[Identifier, Path()], action: Annotated[str, Path(pattern="^(confirm|commit|release)$")], body: HoldLineSelector) -> Holds:
+def move_holds(reference: Annotated[Identifier, Path()], action: Annotated[Literal["confirm", "commit", "release"], Path()], body: HoldLineSelector) -> Holds:
     return holds.transition(current_caller(app).channel, reference, action, body.lines)
 
 

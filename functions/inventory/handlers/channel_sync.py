@@ -57,4 +57,3 @@ handler = event_handler(
         "StockReceiptPosted": _dropping_unknown_items(_receipt),
     }
 )
-

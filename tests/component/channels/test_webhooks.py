@@ -112,3 +112,14 @@ def test_an_invalid_body_is_422_naming_the_field_after_the_signature_and_writes_
 def test_a_storefront_cannot_report_a_sale_but_may_post_a_receipt(channels):
     refused(channels, 403, "forbidden", lambda: send("web", "web-1", SALE))
     assert send("web", "web-2", receipt("TEE-S", "paris", 3))[0] == 202
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/xml", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded"])
+def test_a_body_that_is_not_json_is_415_even_when_signed_and_writes_nothing(channels, content_type):
+    raw, headers = signed(SECRETS["pos"], "pos-415", SALE)
+    refused(channels, 415, "unsupported_media_type", lambda: post_as("pos", raw, headers, content_type))
+
+
+def post_as(channel_id: str, raw: bytes, headers: dict, content_type: str) -> tuple[int, dict]:
+    response = api.handler(webhook_event(channel_id, raw, headers, content_type), Context())
+    return response["statusCode"], json.loads(response["body"])
