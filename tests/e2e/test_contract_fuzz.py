@@ -11,6 +11,7 @@ to the same test from its first commit. The suite runs a bounded number of cases
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import time
 from pathlib import Path
@@ -112,3 +113,49 @@ def _session_for(case, sessions) -> requests.Session:
 def test_every_operation_answers_as_documented_for_any_input(case, api):
     base_url, sessions = api
     case.call_and_validate(base_url=base_url, session=_session_for(case, sessions), checks=CHECKS, timeout=30)
+
+
+def _problem_of(response) -> dict:
+    """The body, checked against the document's Problem schema, with the status it was sent with."""
+    import jsonschema
+
+    document = schema.raw_schema
+    problem = {**document["components"]["schemas"]["Problem"], "$defs": document["components"]["schemas"]}
+    problem = json.loads(json.dumps(problem).replace("#/components/schemas/", "#/$defs/"))
+    assert response.headers["Content-Type"].startswith("application/problem+json"), response.headers
+    body = response.json()
+    jsonschema.validate(body, problem)
+    assert body["status"] == response.status_code, body
+    return body
+
+
+@pytest.mark.parametrize("method", ["QUERY", "TRACE", "PROPFIND"])
+def test_any_http_method_is_answered_as_api_gateway_answers_it(runtime, method):
+    response = requests.request(method, f"{runtime.api_url}/v1/locations", timeout=10)
+    assert response.status_code == 403
+    assert _problem_of(response)["code"] == "MISSING_AUTHENTICATION_TOKEN"
+
+
+def test_api_gateway_refusals_are_problems_with_their_status(runtime):
+    url = runtime.api_url
+    cases = {
+        "no API key": requests.get(f"{url}/v1/availability", params={"sku": "X"}, timeout=10),
+        "unknown path": requests.get(f"{url}/v1/nowhere", timeout=10),
+        "no signature": requests.get(f"{url}/v1/locations", timeout=10),
+        "bad signature": requests.get(
+            f"{url}/v1/locations",
+            headers={"Authorization": "AWS4-HMAC-SHA256 Credential=AKIA/20261201/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=00", "X-Amz-Date": "20261201T000000Z"},
+            timeout=10,
+        ),
+        "no shopper token": requests.get(f"{url}/v1/me", headers={"x-api-key": runtime.api_key("web")}, timeout=10),
+        "missing required query": requests.get(f"{url}/v1/availability", headers={"x-api-key": runtime.api_key("web")}, timeout=10),
+    }
+    statuses = {name: (response.status_code, _problem_of(response)["code"]) for name, response in cases.items()}
+    assert statuses == {
+        "no API key": (403, "INVALID_API_KEY"),
+        "unknown path": (403, "MISSING_AUTHENTICATION_TOKEN"),
+        "no signature": (403, "MISSING_AUTHENTICATION_TOKEN"),
+        "bad signature": (403, "INVALID_SIGNATURE"),
+        "no shopper token": (401, "UNAUTHORIZED"),
+        "missing required query": (400, "BAD_REQUEST_PARAMETERS"),
+    }
