@@ -16,8 +16,9 @@ from channels.logic import webhooks
 from channels.logic.signatures import ID_HEADER, TIMESTAMP_HEADER
 from channels.models.webhooks import WEBHOOK as WEBHOOK_BODY
 from channels.models.webhooks import WebhookAccepted
-from kernel.api import create_app, lambda_handler, require_json, unparsed_request
+from kernel.api import create_app, lambda_handler
 from kernel.auth import WEBHOOK
+from kernel.contract import require_json, unparsed_request
 from kernel.errors import errors
 from kernel.types import ChannelId
 
