@@ -38,7 +38,7 @@ def _requires_query(parameter: inspect.Parameter, annotation) -> bool:
 def documented_responses(func, status_code: int, summary: str | None, security, declared: dict | None, extensions: dict | None = None) -> dict[int, dict]:
     """Every answer of a route: its success (Powertools fills in the return type's schema), the refusals
     of its credential, those that follow from its inputs (a body → 415 and 422, a parameter → 422, a
-    required query parameter → API Gateway's 400, any route → 429) and the ones its logic raises
+    required query parameter or header → API Gateway's 400, any route → 429) and the ones its logic raises
     (`declared`, from kernel.errors.errors)."""
     responses: dict[int, dict] = {status_code: {"description": summary or "Success"}}
     for requirement in security or []:
@@ -46,12 +46,14 @@ def documented_responses(func, status_code: int, summary: str | None, security, 
             for status, description in CREDENTIAL_ERRORS.get(scheme, {}).items():
                 responses[status] = problem_response(status, description)
     parameters = _parameters(func)
-    unparsed_body = "requestBody" in (extensions or {}).get(UNPARSED, {})
+    unparsed = (extensions or {}).get(UNPARSED, {})
+    unparsed_body = "requestBody" in unparsed
     if unparsed_body or any(_takes_body(annotation) for _, annotation in parameters):
         responses[415] = problem_response(415)
     if parameters or unparsed_body:
         responses[422] = problem_response(422)
-    if any(_requires_query(parameter, annotation) for parameter, annotation in parameters):
+    required_headers = any(header.get("required") for header in unparsed.get("parameters", []))
+    if required_headers or any(_requires_query(parameter, annotation) for parameter, annotation in parameters):
         responses[400] = problem_response(400)
     responses[429] = problem_response(429)
     responses.update(declared or {})

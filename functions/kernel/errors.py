@@ -83,7 +83,7 @@ class Problem(BaseModel):
 # What each error status means, as the OpenAPI document describes it. Routes list only the ones they
 # can answer: kernel.api adds those that follow from the route's shape, a route names the rest.
 PROBLEM_DESCRIPTIONS = {
-    400: "A required query parameter is missing (answered by API Gateway)",
+    400: "A required query parameter or header is missing (answered by API Gateway)",
     401: "No or invalid shopper token",
     403: "The credential may not call this route",
     404: "An unknown resource (the problem names the field)",

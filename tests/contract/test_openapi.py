@@ -107,7 +107,7 @@ def test_errors_are_problems_and_each_route_lists_the_ones_its_shape_can_answer(
         assert (403 in errors) == bool(schemes & {"operatorIam", "channelKey"}) or "webhooks" in name, name
         assert (415 in errors) == ("requestBody" in operation), name
         assert (422 in errors) == bool(parameters or "requestBody" in operation), name
-        assert (400 in errors) == any(p["in"] == "query" and p.get("required") for p in parameters), name
+        assert (400 in errors) == any(p["in"] in ("query", "header") and p.get("required") for p in parameters), name
         assert 429 in errors and 500 not in errors, name
 
 
