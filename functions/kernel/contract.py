@@ -71,7 +71,14 @@ class DocumentedResolver(APIGatewayRestResolver):
         given = call.arguments
 
         def register(func):
-            given["responses"] = documented_responses(func, given["status_code"], given["summary"], given["security"], given["responses"], given["openapi_extensions"])
+            given["responses"] = documented_responses(
+                func,
+                given["status_code"],
+                given["summary"],
+                given["security"],
+                given["responses"],
+                given["openapi_extensions"],
+            )
             return super(DocumentedResolver, self).route(*call.args[1:], **call.kwargs)(func)
 
         return register
@@ -113,7 +120,11 @@ def unparsed_request(body, headers: dict[str, dict], description: str) -> dict:
     adapter = body if isinstance(body, TypeAdapter) else TypeAdapter(body)
     body_schema = adapter.json_schema(ref_template="#/components/schemas/{model}")
     parameters = [{"name": name, "in": "header", "required": True, "schema": header} for name, header in headers.items()]
-    request_body = {"required": True, "description": description, "content": {"application/json": {"schema": body_schema}}}
+    request_body = {
+        "required": True,
+        "description": description,
+        "content": {"application/json": {"schema": body_schema}},
+    }
     return {UNPARSED: {"parameters": parameters, "requestBody": request_body}}
 
 

@@ -19,7 +19,11 @@ Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$",
 SkuCode = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", max_length=64, description="stock keeping unit code")]
 ChannelId = Annotated[
     str,
-    Field(pattern=r"^[a-z0-9][a-z0-9-]{0,31}$", max_length=32, description="one of the deployment's channels (cdk.json context); an unknown channel is 404"),
+    Field(
+        pattern=r"^[a-z0-9][a-z0-9-]{0,31}$",
+        max_length=32,
+        description="one of the deployment's channels (cdk.json context); an unknown channel is 404",
+    ),
 ]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", max_length=3, description="ISO 4217 code")]
 # Whole units only: StrictInt refuses 1.5, 2.0, "2" and true; zero and negatives are refused where they make no sense.

@@ -41,11 +41,24 @@ def test_every_route_that_takes_a_body_is_listed():
     assert len(BODY_ROUTES) >= 12
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/xml", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded"])
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/xml", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded"],
+)
 def test_a_body_that_is_not_json_is_415_on_every_route_that_takes_one(inventory, content_type):
     for method, path, operation in BODY_ROUTES:
         concrete = re.sub(r"\{[^}]+\}", "x", path)
-        answer = refused(inventory, 415, "Content-Type", HANDLERS[operation["tags"][0]], method, concrete, b'{"a": 1}', content_type=content_type, **_credential(operation))
+        answer = refused(
+            inventory,
+            415,
+            "Content-Type",
+            HANDLERS[operation["tags"][0]],
+            method,
+            concrete,
+            b'{"a": 1}',
+            content_type=content_type,
+            **_credential(operation),
+        )
         assert answer["code"] == "unsupported_media_type", (method, path)
 
 
@@ -67,11 +80,24 @@ def test_a_location_is_refused_rather_than_coerced_or_stored_wrong(inventory, ch
 
 def test_an_expected_date_is_an_iso_string_not_an_epoch_number(inventory):
     for date in (0, 1767225600, "1767225600", "2026-13-01"):
-        refused(inventory, 422, "expected_date", inventory_api.handler, "PUT", "/v1/stock/TEE-S/locations/paris/incoming", {"quantity": 5, "expected_date": date}, operator=True)
+        refused(
+            inventory,
+            422,
+            "expected_date",
+            inventory_api.handler,
+            "PUT",
+            "/v1/stock/TEE-S/locations/paris/incoming",
+            {"quantity": 5, "expected_date": date},
+            operator=True,
+        )
 
 
 def test_a_hold_is_soft_or_hard_as_the_schema_says(inventory):
-    body = {"reference": "cart-1", "lines": [{"line": "1", "sku": "TEE-S", "location_id": "paris", "quantity": 1}], "hold": "committed"}
+    body = {
+        "reference": "cart-1",
+        "lines": [{"line": "1", "sku": "TEE-S", "location_id": "paris", "quantity": 1}],
+        "hold": "committed",
+    }
     refused(inventory, 422, "hold", inventory_api.handler, "POST", "/v1/holds", body, channel_key="key-web")
 
 
@@ -83,7 +109,16 @@ def test_product_attributes_have_named_keys_and_bounded_values(catalog, attribut
 
 def test_an_unknown_channel_is_404_like_an_unknown_sku(inventory):
     catalog_sync.handler(_product_changed("TEE-S"), Context())
-    refused(inventory, 404, "channel_id", inventory_api.handler, "PUT", "/v1/skus/TEE-S/buffers/tiktok", {"quantity": 1}, operator=True)
+    refused(
+        inventory,
+        404,
+        "channel_id",
+        inventory_api.handler,
+        "PUT",
+        "/v1/skus/TEE-S/buffers/tiktok",
+        {"quantity": 1},
+        operator=True,
+    )
     refused(inventory, 404, "channel_id", inventory_api.handler, "PUT", "/v1/channels/tiktok/locations/paris", operator=True)
 
 

@@ -23,8 +23,13 @@ import schemathesis
 from hypothesis import HealthCheck
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance, status_code_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
+from omni_local.runtime import Runtime
 from omni_local.sigv4 import OperatorAuth
 
 REPO = Path(__file__).resolve().parents[2]
@@ -71,6 +76,17 @@ class WebhookSignature(requests.auth.AuthBase):
         secret = self.secrets(channel) or "no-secret-for-this-channel"
         request.headers.update(signed_headers(secret, f"fuzz-{time.time_ns()}-{next(self.ids)}", int(time.time()), body))
         return request
+
+
+@pytest.fixture(scope="module")
+def runtime(cdk_out, tmp_path_factory):
+    """The fuzzer's own runtime (it overrides the session runtime of conftest): the demo data and every
+    write the fuzzer makes stay out of the other e2e tests."""
+    state = tmp_path_factory.mktemp("fuzz") / "runtime.json"
+    local = Runtime(cdk_out, repo_root=REPO, port=0, state_file=state, async_retry_delay=0.05, stream_retry_delay=0.05, queue_retry_visibility=1)
+    local.start()
+    yield local
+    local.stop()
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +160,10 @@ def test_api_gateway_refusals_are_problems_with_their_status(runtime):
         "no signature": requests.get(f"{url}/v1/locations", timeout=10),
         "bad signature": requests.get(
             f"{url}/v1/locations",
-            headers={"Authorization": "AWS4-HMAC-SHA256 Credential=AKIA/20261201/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=00", "X-Amz-Date": "20261201T000000Z"},
+            headers={
+                "Authorization": "AWS4-HMAC-SHA256 Credential=AKIA/20261201/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=00",
+                "X-Amz-Date": "20261201T000000Z",
+            },
             timeout=10,
         ),
         "no shopper token": requests.get(f"{url}/v1/me", headers={"x-api-key": runtime.api_key("web")}, timeout=10),
