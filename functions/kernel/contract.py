@@ -47,7 +47,7 @@ def documented_responses(func, status_code: int, summary: str | None, security, 
                 responses[status] = problem_response(status, description)
     parameters = _parameters(func)
     unparsed = (extensions or {}).get(UNPARSED, {})
-    unparsed_body = "requestBody" in unparsed
+    unparsed_body = "body" in unparsed
     if unparsed_body or any(_takes_body(annotation) for _, annotation in parameters):
         responses[415] = problem_response(415)
     if parameters or unparsed_body:
@@ -114,34 +114,28 @@ UNPARSED = "x-omni-unparsed"
 def unparsed_request(body, headers: dict[str, dict], description: str) -> dict:
     """`openapi_extensions` for a route that reads its own request (a signed webhook must not be
     parsed before its signature is checked): the document shows the body and headers, the resolver
-    neither parses nor validates them. `body` is a pydantic type; `headers` name → JSON schema."""
-    from pydantic import TypeAdapter
-
-    adapter = body if isinstance(body, TypeAdapter) else TypeAdapter(body)
-    body_schema = adapter.json_schema(ref_template="#/components/schemas/{model}")
+    neither parses nor validates them. `body` is a pydantic type or TypeAdapter; `headers` name → JSON
+    schema. The body's schema is built only when the document is (never on a Lambda's cold start)."""
     parameters = [{"name": name, "in": "header", "required": True, "schema": header} for name, header in headers.items()]
-    request_body = {
-        "required": True,
-        "description": description,
-        "content": {"application/json": {"schema": body_schema}},
-    }
-    return {UNPARSED: {"parameters": parameters, "requestBody": request_body}}
+    return {UNPARSED: {"parameters": parameters, "body": body, "description": description}}
 
 
 def _with_unparsed(operation, components: dict):
     declared = (operation.model_extra or {}).get(UNPARSED)
     if not declared:
         return operation
-    fields = operation.model_dump(by_alias=True, exclude_none=True)
-    fields.pop(UNPARSED)
-    body = declared["requestBody"]
-    schema = dict(body["content"]["application/json"]["schema"])
     from aws_lambda_powertools.event_handler.openapi.models import Schema
+    from pydantic import TypeAdapter
 
+    fields = operation.model_dump(by_alias=True, exclude_none=True, exclude={UNPARSED})
+    body = declared["body"]
+    adapter = body if isinstance(body, TypeAdapter) else TypeAdapter(body)
+    schema = adapter.json_schema(ref_template="#/components/schemas/{model}")
     for name, definition in schema.pop("$defs", {}).items():
         components.setdefault(name, Schema.model_validate(definition))
     fields["parameters"] = [*fields.get("parameters", []), *declared["parameters"]]
-    fields["requestBody"] = {**body, "content": {"application/json": {"schema": schema}}}
+    content = {"application/json": {"schema": schema}}
+    fields["requestBody"] = {"required": True, "description": declared["description"], "content": content}
     return type(operation).model_validate(fields)
 
 
