@@ -2,7 +2,7 @@
 
 Each route declares its audience with one of OPERATOR, CHANNEL or SHOPPER, spread into the route
 decorator. The same name sets the OpenAPI `security` (from which the CDK app builds the API Gateway
-method's authorization, and kernel.api the 401/403 the route documents) and a middleware that checks the credential again in the handler, so a route
+method's authorization, and kernel.contract the 401/403 the route documents) and a middleware that checks the credential again in the handler, so a route
 can never be exposed by mistake with weaker checks than it declares.
 
 WEBHOOK is the exception: channels' servers sign what they send, API Gateway cannot check that

@@ -81,7 +81,7 @@ class Problem(BaseModel):
 
 
 # What each error status means, as the OpenAPI document describes it. Routes list only the ones they
-# can answer: kernel.api adds those that follow from the route's shape, a route names the rest.
+# can answer: kernel.contract adds those that follow from the route's shape, a route names the rest.
 PROBLEM_DESCRIPTIONS = {
     400: "A required query parameter or header is missing (answered by API Gateway)",
     401: "No or invalid shopper token",

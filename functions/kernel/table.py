@@ -83,7 +83,10 @@ def transact(operations: list[dict]) -> None:
         except ClientError as error:
             if error.response["Error"]["Code"] != "TransactionCanceledException":
                 raise
-            reasons = [Reason(code=None if r.get("Code") in (None, "None") else r["Code"], item=_typed(r.get("Item"))) for r in error.response.get("CancellationReasons", [])]
+            reasons = [
+                Reason(code=None if r.get("Code") in (None, "None") else r["Code"], item=_typed(r.get("Item")))
+                for r in error.response.get("CancellationReasons", [])
+            ]
             if any(reason.code == "ConditionalCheckFailed" for reason in reasons) or attempt == _CONFLICT_RETRIES - 1:
                 raise Rejected(reasons) from error
             time.sleep(random.uniform(0, 0.01 * 2**attempt))  # a conflict: back off and try again

@@ -1,6 +1,6 @@
 """The catalog table. Items:
-PRODUCT#<product_id> / PRODUCT   the product and its SKU codes
-SKU#<sku>            / SKU       the SKU with its prices, keyed "<channel>:<currency>"
+  PRODUCT#<product_id> / PRODUCT   the product and its SKU codes
+  SKU#<sku>            / SKU       the SKU with its prices, keyed "<channel>:<currency>"
 """
 
 from __future__ import annotations

@@ -45,4 +45,6 @@ def _canonical(product: Product) -> dict:
 
 def for_channel(product: Product, channel: str) -> Product:
     """A channel sees only its own prices."""
-    return product.model_copy(update={"skus": [sku.model_copy(update={"prices": [p for p in sku.prices if p.channel == channel]}) for sku in product.skus]})
+    return product.model_copy(
+        update={"skus": [sku.model_copy(update={"prices": [p for p in sku.prices if p.channel == channel]}) for sku in product.skus]}
+    )

@@ -1,12 +1,12 @@
 """Every key of the inventory table, in one place.
 
-SKU#<sku>        / CONFIG                     the SKU as inventory knows it (registered from the catalog; shards)
-SKU#<sku>        / STOCK#<location>#<shard>   a stock row (gsi2: by location)
-SKU#<sku>        / BUFFER#<channel>           the channel buffer of a SKU
-SKU#<sku>        / AVAILABILITY               the projection: ATP per channel and per location
-LOCATION         / <location>                 a location and the channels it serves
-HOLD#<reference> / <line>#<location>          one hold of the ledger (gsi1 while soft: expiry index)
-ADJ#<source id>  / ADJ                        an applied adjustment, transfer or sale (its idempotency record)
+  SKU#<sku>        / CONFIG                     the SKU as inventory knows it (registered from the catalog; shards)
+  SKU#<sku>        / STOCK#<location>#<shard>   a stock row (gsi2: by location)
+  SKU#<sku>        / BUFFER#<channel>           the channel buffer of a SKU
+  SKU#<sku>        / AVAILABILITY               the projection: ATP per channel and per location
+  LOCATION         / <location>                 a location and the channels it serves
+  HOLD#<reference> / <line>#<location>          one hold of the ledger (gsi1 while soft: expiry index)
+  ADJ#<source id>  / ADJ                        an applied adjustment, transfer or sale (its idempotency record)
 """
 
 from __future__ import annotations

@@ -57,3 +57,4 @@ handler = event_handler(
         "StockReceiptPosted": _dropping_unknown_items(_receipt),
     }
 )
+

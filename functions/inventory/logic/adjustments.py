@@ -138,9 +138,7 @@ def record_sale(channel: Channel, body: SaleIn) -> list[Adjustment]:
                 taken[(*row, number)] += units
                 remaining -= units
             taken[(*row, 0)] += remaining  # sold without stock: shard 0 goes below zero
-            result.append(
-                Adjustment(source_event_id=source_id, kind="sale", sku=line.sku, location_id=line.location_id, quantity=line.quantity, shortfall=remaining, channel=channel.id, applied_at=now)
-            )
+            result.append(Adjustment(source_event_id=source_id, kind="sale", sku=line.sku, location_id=line.location_id, quantity=line.quantity, shortfall=remaining, channel=channel.id, applied_at=now))
         steps = [_record(adjustment) for adjustment in result]
         steps += guards([line.sku for line in body.lines], [line.location_id for line in body.lines])
         for (sku, location_id, number), units in taken.items():

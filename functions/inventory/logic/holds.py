@@ -74,7 +74,13 @@ def reserve(channel: Channel, request: ReserveIn) -> Holds:
             )
             for key, line in pending.items()
         ]
-        changes = stock_table.merged([StockChange(hold.sku, hold.location_id, int(shard), held=units, min_available=units) for hold in new_holds for shard, units in hold.shards.items()])
+        changes = stock_table.merged(
+            [
+                StockChange(hold.sku, hold.location_id, int(shard), held=units, min_available=units)
+                for hold in new_holds
+                for shard, units in hold.shards.items()
+            ]
+        )
         serving = list(dict.fromkeys(hold.location_id for hold in new_holds))
         operations = [holds_table.place(hold) for hold in new_holds] + [change.operation() for change in changes]
         operations += [locations.serves(location_id, channel.id) for location_id in serving]
@@ -166,7 +172,10 @@ def transition(channel: Channel, reference: str, action: str, lines: list[str] |
                 raise Conflict(f"hold {hold.line} at {hold.location_id} is {hold.state.value}", field="reference")
             if action == "confirm" and hold.expires_at and hold.expires_at <= now:
                 raise Conflict(f"hold {hold.line} at {hold.location_id} has expired", field="reference")
-        operations = [holds_table.move(hold, target, now, now_epoch=int(moment.timestamp()), unexpired_at=now if action == "confirm" else None) for hold in moving]
+        operations = [
+            holds_table.move(hold, target, now, now_epoch=int(moment.timestamp()), unexpired_at=now if action == "confirm" else None)
+            for hold in moving
+        ]
         operations += [change.operation() for change in stock_table.merged([c for hold in moving for c in _stock_changes(hold, target)])]
         try:
             table.transact(operations)
