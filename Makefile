@@ -11,11 +11,12 @@ export PYTHONPATH := $(CURDIR)/functions:$(CURDIR)/local:$(CURDIR)/tools:$(CURDI
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: help deps dev test bench synth layer openapi events invoke import-stock clean
+.PHONY: help deps dev test fuzz bench synth layer openapi events invoke import-stock clean
 
 help:
 	@echo "make dev     start Omni locally (API, events, streams, demo data) from the synthesized CDK app"
 	@echo "make test    run the whole test suite"
+	@echo "make fuzz    the long API fuzz run for before a release (thousands of cases, random seed)"
 	@echo "make bench   print the performance figures"
 	@echo "make synth   synthesize the CDK app into cdk.out/ (make deploy: cdk deploy --all)"
 	@echo "make openapi / make events   regenerate docs/openapi.json / events/schemas from the code"
@@ -58,6 +59,13 @@ dev: synth
 test: deps layer
 	$(VENV)/bin/ruff check functions infra local tools tests
 	$(PY) -m pytest
+
+# The suite's fuzz test, longer: about 100 cases per operation and generation mode, a random seed
+# (printed, so a failure can be replayed with OMNI_FUZZ_SEED=<seed> make fuzz).
+FUZZ_CASES ?= 100
+fuzz: deps layer
+	@seed=$${OMNI_FUZZ_SEED:-$$RANDOM$$RANDOM}; echo "fuzz seed $$seed, $(FUZZ_CASES) cases per operation and mode"; \
+	OMNI_FUZZ_SEED=$$seed OMNI_FUZZ_CASES=$(FUZZ_CASES) $(PY) -m pytest tests/e2e/test_contract_fuzz.py -p no:cacheprovider
 
 bench: deps layer
 	$(PY) tools/bench.py

@@ -9,6 +9,7 @@ from aws_lambda_powertools.logging import correlation_paths
 
 from kernel.auth import SECURITY_SCHEMES
 from kernel.context import set_correlation_id
+from kernel.contract import DocumentedResolver, JsonBodyValidation
 from kernel.errors import DomainError, problem, problem_from
 from kernel.observability import logger, observed
 from kernel.snapstart import register as register_snapstart_hooks
@@ -30,7 +31,8 @@ def _field_errors(error: RequestValidationError) -> list[dict]:
 
 
 def create_app() -> APIGatewayRestResolver:
-    app = APIGatewayRestResolver(enable_validation=True)
+    app = DocumentedResolver(enable_validation=True)
+    app._request_validation_middleware = JsonBodyValidation()  # Powertools runs it first, before any route middleware
     app.configure_openapi(title="Omni API", version="1.0.0", security_schemes=SECURITY_SCHEMES)
 
     @app.exception_handler(DomainError)

@@ -2,7 +2,7 @@
 
 Each route declares its audience with one of OPERATOR, CHANNEL or SHOPPER, spread into the route
 decorator. The same name sets the OpenAPI `security` (from which the CDK app builds the API Gateway
-method's authorization) and a middleware that checks the credential again in the handler, so a route
+method's authorization, and kernel.contract the 401/403 the route documents) and a middleware that checks the credential again in the handler, so a route
 can never be exposed by mistake with weaker checks than it declares.
 
 WEBHOOK is the exception: channels' servers sign what they send, API Gateway cannot check that
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kernel.errors import PROBLEM_RESPONSES, Forbidden, Unauthorized
+from kernel.errors import Forbidden, Unauthorized
 from kernel.settings import Channel, settings
 
 # OpenAPI security schemes as plain data: Powertools validates them into its OpenAPI models only when it
@@ -22,7 +22,14 @@ from kernel.settings import Channel, settings
 SECURITY_SCHEMES = {
     "channelKey": {"type": "apiKey", "name": "x-api-key", "in": "header", "description": "API key of the calling channel"},
     "shopperToken": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "Cognito ID token of the signed-in shopper"},
-    "operatorIam": {"type": "apiKey", "name": "Authorization", "in": "header", "description": "AWS SigV4 (IAM) signature"},
+    # Declared the way API Gateway's OpenAPI extensions declare IAM: an Authorization header of type awsSigv4.
+    "operatorIam": {
+        "type": "apiKey",
+        "name": "Authorization",
+        "in": "header",
+        "description": "AWS Signature Version 4 (IAM) of an operator principal, service execute-api",
+        "x-amazon-apigateway-authtype": "awsSigv4",
+    },
     "webhookSignature": {
         "type": "apiKey",
         "name": "Omni-Webhook-Signature",
@@ -73,12 +80,17 @@ def _shopper(caller: Caller) -> None:
         raise Unauthorized("this route needs a shopper token")
 
 
-OPERATOR = {"security": [{"operatorIam": []}], "middlewares": [_middleware(_operator)], "responses": PROBLEM_RESPONSES}
-CHANNEL = {"security": [{"channelKey": []}], "middlewares": [_middleware(_channel)], "responses": PROBLEM_RESPONSES}
-SHOPPER = {"security": [{"channelKey": [], "shopperToken": []}], "middlewares": [_middleware(_shopper)], "responses": PROBLEM_RESPONSES}
-WEBHOOK = {
-    "security": [{"webhookSignature": []}],
-    "responses": {**PROBLEM_RESPONSES, 401: {**PROBLEM_RESPONSES[401], "description": "Missing, invalid or stale webhook signature"}},
+OPERATOR = {"security": [{"operatorIam": []}], "middlewares": [_middleware(_operator)]}
+CHANNEL = {"security": [{"channelKey": []}], "middlewares": [_middleware(_channel)]}
+SHOPPER = {"security": [{"channelKey": [], "shopperToken": []}], "middlewares": [_middleware(_shopper)]}
+WEBHOOK = {"security": [{"webhookSignature": []}]}
+
+# The refusals each credential kind can answer (API Gateway's, and the middleware's above), by scheme.
+CREDENTIAL_ERRORS: dict[str, dict[int, str]] = {
+    "operatorIam": {403: "No, or an invalid, SigV4 signature, or not an operator"},
+    "channelKey": {403: "No, or an unknown, channel API key"},
+    "shopperToken": {401: "No or invalid shopper token"},
+    "webhookSignature": {401: "Missing, invalid or stale webhook signature"},
 }
 
 

@@ -49,6 +49,10 @@ class Forbidden(DomainError):
     status, code, title = 403, "forbidden", "Forbidden"
 
 
+class UnsupportedMediaType(DomainError):
+    status, code, title = 415, "unsupported_media_type", "Unsupported media type"
+
+
 def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> Response:
     # Imported here: the event handler package costs stream and event functions ~40 ms of cold start.
     from aws_lambda_powertools.event_handler.api_gateway import Response
@@ -81,13 +85,27 @@ class Problem(BaseModel):
     errors: list[FieldError] | None = None
 
 
-PROBLEM_RESPONSES = {
-    status: {"description": description, "content": {"application/problem+json": {"model": Problem}}}
-    for status, description in {
-        401: "No or invalid shopper token",
-        403: "The credential may not call this route",
-        404: "An unknown resource (the problem names the field)",
-        409: "Conflict with the current state (e.g. insufficient stock)",
-        422: "Invalid request (each bad field is named)",
-    }.items()
+# What each error status means, as the OpenAPI document describes it. Routes list only the ones they
+# can answer: kernel.contract adds those that follow from the route's shape, a route names the rest.
+PROBLEM_DESCRIPTIONS = {
+    400: "A required query parameter or header is missing (answered by API Gateway)",
+    401: "No or invalid shopper token",
+    403: "The credential may not call this route",
+    404: "An unknown resource (the problem names the field)",
+    409: "Conflict with the current state",
+    415: "The body is not JSON (Content-Type must be application/json)",
+    422: "Invalid request (each bad field is named)",
+    429: "Too many requests (the stage's or the channel's throttle or quota)",
 }
+
+
+def problem_response(status: int, description: str | None = None) -> dict:
+    """One OpenAPI response whose body is a Problem."""
+    return {"description": description or PROBLEM_DESCRIPTIONS[status], "content": {PROBLEM_JSON: {"model": Problem}}}
+
+
+def errors(*statuses: int, described: dict[int, str] | None = None) -> dict[int, dict]:
+    """The errors only this route's logic raises, for its `responses`: `errors(404, 409)`; `described`
+    gives a status a route-specific description, e.g. `described={409: "The location has units held"}`."""
+    described = described or {}
+    return {status: problem_response(status, described.get(status)) for status in sorted({*statuses, *described})}

@@ -8,7 +8,7 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from kernel.errors import Unprocessable
+from kernel.errors import NotFound
 
 
 class Channel(BaseModel):
@@ -53,7 +53,7 @@ class Settings(BaseModel):
 def require_known_channel(channel_id: str, known: frozenset[str] | set[str], field: str, where: str = "path") -> None:
     """Refuse a channel the deployment does not define, naming the field that carried it."""
     if channel_id not in known:
-        raise Unprocessable(f"unknown channel {channel_id}", errors=[{"in": where, "field": field, "type": "unknown_channel"}])
+        raise NotFound(f"unknown channel {channel_id}", field=field, errors=[{"in": where, "field": field, "type": "unknown_channel"}])
 
 
 @cache

@@ -74,10 +74,7 @@ def operations(document: Mapping) -> Iterator[Operation]:
             if not security:
                 raise OpenApiError(f"{where}: no security; every route must be authenticated")
             if len(security) != 1:
-                raise OpenApiError(
-                    f"{where}: alternative security requirements {security} cannot be expressed "
-                    "on one API Gateway method; declare exactly one"
-                )
+                raise OpenApiError(f"{where}: alternative security requirements {security} cannot be expressed on one API Gateway method; declare exactly one")
             audience = SECURITY.get(frozenset(security[0]))
             if audience is None:
                 supported = [sorted(schemes) for schemes in SECURITY]
@@ -122,18 +119,31 @@ def load_document(path: Path) -> dict:
         raise OpenApiError(f"OpenAPI document {path} not found (make openapi generates docs/openapi.json)") from None
 
 
-# Gateway responses in the API's problem+json shape (kernel.errors), for what API Gateway answers itself.
+# Every answer API Gateway gives itself, as a Problem (kernel.errors.Problem: type, title, status,
+# detail, code). Each type is listed with its status, so every body carries the status it is sent
+# with; the two defaults only catch types AWS adds later.
 _GATEWAY_PROBLEMS = {
+    apigw.ResponseType.ACCESS_DENIED: ("403", "Forbidden"),
+    apigw.ResponseType.API_CONFIGURATION_ERROR: ("500", "Server error"),
+    apigw.ResponseType.AUTHORIZER_CONFIGURATION_ERROR: ("500", "Server error"),
+    apigw.ResponseType.AUTHORIZER_FAILURE: ("500", "Server error"),
     apigw.ResponseType.BAD_REQUEST_PARAMETERS: ("400", "Bad request parameters"),
     apigw.ResponseType.BAD_REQUEST_BODY: ("400", "Bad request body"),
-    apigw.ResponseType.UNAUTHORIZED: ("401", "Unauthorized"),
-    apigw.ResponseType.ACCESS_DENIED: ("403", "Forbidden"),
+    apigw.ResponseType.EXPIRED_TOKEN: ("403", "Forbidden"),
+    apigw.ResponseType.INTEGRATION_FAILURE: ("504", "Server error"),
+    apigw.ResponseType.INTEGRATION_TIMEOUT: ("504", "Server error"),
     apigw.ResponseType.INVALID_API_KEY: ("403", "Forbidden"),
+    apigw.ResponseType.INVALID_SIGNATURE: ("403", "Forbidden"),
     apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN: ("403", "Forbidden"),
-    apigw.ResponseType.THROTTLED: ("429", "Too many requests"),
     apigw.ResponseType.QUOTA_EXCEEDED: ("429", "Too many requests"),
-    apigw.ResponseType.DEFAULT_4_XX: (None, "Client error"),
-    apigw.ResponseType.DEFAULT_5_XX: (None, "Server error"),
+    apigw.ResponseType.REQUEST_TOO_LARGE: ("413", "Request too large"),
+    apigw.ResponseType.RESOURCE_NOT_FOUND: ("404", "Not found"),
+    apigw.ResponseType.THROTTLED: ("429", "Too many requests"),
+    apigw.ResponseType.UNAUTHORIZED: ("401", "Unauthorized"),
+    apigw.ResponseType.UNSUPPORTED_MEDIA_TYPE: ("415", "Unsupported media type"),
+    apigw.ResponseType.WAF_FILTERED: ("403", "Forbidden"),
+    apigw.ResponseType.DEFAULT_4_XX: ("400", "Client error"),
+    apigw.ResponseType.DEFAULT_5_XX: ("500", "Server error"),
 }
 
 
@@ -155,9 +165,7 @@ class OmniApi(Construct):
         self.operations = list(operations(load_document(document)))
         unknown = sorted({op.domain for op in self.operations} - set(functions))
         if unknown:
-            raise OpenApiError(
-                f"{document}: operations tagged {unknown}, but no domain declares an API function for them"
-            )
+            raise OpenApiError(f"{document}: operations tagged {unknown}, but no domain declares an API function for them")
 
         access_logs = logs.LogGroup(
             self,
@@ -216,9 +224,7 @@ class OmniApi(Construct):
                 options["api_key_required"] = False
             else:  # SHOPPER
                 if authorizer is None:
-                    authorizer = apigw.CognitoUserPoolsAuthorizer(
-                        self, "ShopperAuthorizer", cognito_user_pools=[user_pool]
-                    )
+                    authorizer = apigw.CognitoUserPoolsAuthorizer(self, "ShopperAuthorizer", cognito_user_pools=[user_pool])
                 options["authorization_type"] = apigw.AuthorizationType.COGNITO
                 options["authorizer"] = authorizer
                 options["api_key_required"] = True
@@ -316,12 +322,5 @@ _ACCESS_LOG_FIELDS = {
 }
 
 
-def _problem_template(status: str | None, title: str) -> str:
-    status_field = f'"status":{status},' if status else ""
-    return (
-        '{"type":"about:blank",'
-        f'"title":"{title}",'
-        f"{status_field}"
-        '"detail":$context.error.messageString,'
-        '"code":"$context.error.responseType"}'
-    )
+def _problem_template(status: str, title: str) -> str:
+    return f'{{"type":"about:blank","title":"{title}","status":{status},"detail":$context.error.messageString,"code":"$context.error.responseType"}}'

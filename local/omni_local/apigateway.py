@@ -196,6 +196,13 @@ class Gateway(LoopbackServer):
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve  # noqa: N815
 
+            def __getattr__(self, name: str):
+                """Any other method (QUERY, TRACE, made-up ones) goes to the gateway too, which answers it
+                as API Gateway does (403 problem, no such method) instead of http.server's HTML 501."""
+                if name.startswith("do_"):
+                    return self._serve
+                raise AttributeError(name)
+
             def log_message(self, *args) -> None:  # the trace says what matters
                 pass
 

@@ -88,8 +88,11 @@ def test_a_sale_beyond_the_stock_is_recorded_and_oversell_detected_flows(runtime
 def test_an_unsigned_or_forged_webhook_is_refused_at_the_handler_and_changes_nothing(runtime, store):
     before = on_hand(store)
     url = store.api_url + "/v1/webhooks/pos"
-    unsigned = requests.post(url, json=sale(1), timeout=10)
-    assert unsigned.status_code == 401 and unsigned.headers["Content-Type"].startswith("application/problem+json")
+    unsigned = requests.post(url, json=sale(1), timeout=10)  # no Omni-Webhook-* headers: API Gateway's validator refuses it
+    assert unsigned.status_code == 400 and unsigned.headers["Content-Type"].startswith("application/problem+json")
+    assert unsigned.json()["code"] == "BAD_REQUEST_PARAMETERS"
+    unsigned = requests.post(url, json=sale(1), headers={"Omni-Webhook-Id": "unsigned-1", "Omni-Webhook-Timestamp": str(int(time.time()))}, timeout=10)
+    assert unsigned.status_code == 401 and unsigned.json()["code"] == "invalid_signature"
     forged = requests.post(url, json=sale(1), headers={"Omni-Webhook-Id": "forged-1", "Omni-Webhook-Timestamp": "1", "Omni-Webhook-Signature": "v1=" + "0" * 64}, timeout=10)
     assert forged.status_code == 401 and forged.json()["code"] == "invalid_signature"
     stale = store.webhook("pos", sale(1), webhook_id="e2e-stale", timestamp=1)

@@ -35,12 +35,7 @@ def _methods(synth) -> dict[tuple[str, str], dict]:
 
 
 def _document_operations(document) -> dict[tuple[str, str], dict]:
-    return {
-        (method.upper(), path): op
-        for path, item in document["paths"].items()
-        for method, op in item.items()
-        if method in HTTP_METHODS
-    }
+    return {(method.upper(), path): op for path, item in document["paths"].items() for method, op in item.items() if method in HTTP_METHODS}
 
 
 def test_routes_equal_the_openapi_operations(dev, openapi_document):
@@ -174,9 +169,7 @@ def test_api_functions_know_the_channels(dev):
         for channel in dev.omni.config.channels:
             key_id = keys[f"omni-dev-channel-{channel.id}"]
             rendered = rendered.replace(f"@{key_id}@", f"key-{channel.id}")
-        assert json.loads(rendered) == {
-            f"key-{c.id}": {"id": c.id, "kind": c.kind} for c in dev.omni.config.channels
-        }
+        assert json.loads(rendered) == {f"key-{c.id}": {"id": c.id, "kind": c.kind} for c in dev.omni.config.channels}
 
 
 def test_5xx_alarm_only_in_prod(dev, prod):
@@ -247,3 +240,17 @@ def test_sample_document_is_routable():
     ops = list(operations(json.loads(SAMPLE_OPENAPI.read_text())))
     assert ops
     assert {op.domain for op in ops} <= {services.spec.name for _, services in DOMAINS}
+
+
+def test_every_answer_api_gateway_gives_itself_is_a_problem_with_its_status(dev):
+    """A refusal by API Gateway (no key, a bad SigV4 signature, throttling...) has the Problem shape the
+    document promises, `status` included: every response type is configured with its status code."""
+    responses = {props["Properties"]["ResponseType"]: props["Properties"] for props in dev.resources("AWS::ApiGateway::GatewayResponse").values()}
+    assert {"INVALID_SIGNATURE", "MISSING_AUTHENTICATION_TOKEN", "INVALID_API_KEY", "UNAUTHORIZED", "BAD_REQUEST_PARAMETERS", "THROTTLED", "DEFAULT_4XX", "DEFAULT_5XX"} <= set(responses)
+    for kind, props in responses.items():
+        status = props["StatusCode"]
+        body = props["ResponseTemplates"]["application/json"]
+        assert f'"status":{status},' in body, kind
+        for field in ('"type":', '"title":', '"detail":', '"code":'):
+            assert field in body, (kind, field)
+        assert props["ResponseParameters"]["gatewayresponse.header.Content-Type"] == "'application/problem+json'"

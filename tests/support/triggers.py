@@ -22,7 +22,17 @@ class Context:
         return 30_000
 
 
-def api_event(method: str, path: str, body=None, *, channel_key: str | None = None, operator: bool = False, customer: str | None = None, query: dict | None = None) -> dict:
+def api_event(
+    method: str,
+    path: str,
+    body=None,
+    *,
+    channel_key: str | None = None,
+    operator: bool = False,
+    customer: str | None = None,
+    query: dict | None = None,
+    content_type: str = "application/json",
+) -> dict:
     """A REST proxy event carrying what API Gateway's authorizers would have put in it."""
     identity = {}
     if channel_key:
@@ -31,7 +41,7 @@ def api_event(method: str, path: str, body=None, *, channel_key: str | None = No
         identity |= {"userArn": OPERATOR_ARN, "caller": "AIDATEST", "accessKey": "AKIATEST"}
     authorizer = {"claims": {"sub": customer, "token_use": "id", "email": f"{customer}@example.com"}} if customer else None
     data = b"" if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
-    request = HttpRequest(method=method, path=path, query=urlencode(query or {}, doseq=True), headers=[("Content-Type", "application/json")], body=data, source_ip="127.0.0.1", host="localhost")
+    request = HttpRequest(method=method, path=path, query=urlencode(query or {}, doseq=True), headers=[("Content-Type", content_type)], body=data, source_ip="127.0.0.1", host="localhost")
     return proxy_event(request, resource=path, resource_id="test", path_parameters={}, stage="test", api_id="test", identity=identity, authorizer=authorizer, binary_types=[])
 
 

@@ -31,10 +31,12 @@ def signed(secret: str, webhook_id: str, body: dict | bytes, *, at: int | None =
     return raw, signed_headers(secret, webhook_id, int(time.time()) if at is None else at, raw)
 
 
-def webhook_event(channel_id: str, raw: bytes, headers: dict[str, str]) -> dict:
+def webhook_event(channel_id: str, raw: bytes, headers: dict[str, str], content_type: str = "application/json") -> dict:
     """The REST proxy event of POST /v1/webhooks/<channel_id>: no API key, no authorizer (method NONE)."""
-    request = HttpRequest("POST", f"/v1/webhooks/{channel_id}", "", [("Content-Type", "application/json"), *headers.items()], raw, "198.51.100.7", "localhost")
-    return proxy_event(request, resource="/v1/webhooks/{channel_id}", resource_id="test", path_parameters={"channel_id": channel_id}, stage="test", api_id="test", identity={}, authorizer=None, binary_types=[])
+    request = HttpRequest("POST", f"/v1/webhooks/{channel_id}", "", [("Content-Type", content_type), *headers.items()], raw, "198.51.100.7", "localhost")
+    return proxy_event(
+        request, resource="/v1/webhooks/{channel_id}", resource_id="test", path_parameters={"channel_id": channel_id}, stage="test", api_id="test", identity={}, authorizer=None, binary_types=[]
+    )
 
 
 def resigned(event: dict, secret: str, at: int | None = None) -> dict:

@@ -11,7 +11,7 @@ from catalog.logic import products as rules
 from catalog.models.product import PriceIn, Product, ProductIn, Sku
 from kernel.api import create_app, lambda_handler
 from kernel.auth import CHANNEL, OPERATOR, current_caller
-from kernel.errors import NotFound
+from kernel.errors import NotFound, errors
 from kernel.settings import require_known_channel, settings
 from kernel.types import ChannelId, Identifier, SkuCode
 
@@ -19,12 +19,12 @@ app = create_app()
 TAGS = ["catalog"]
 
 
-@app.post("/v1/products", tags=TAGS, summary="Create a product with its SKUs and channel prices", status_code=201, **OPERATOR)
+@app.post("/v1/products", tags=TAGS, summary="Create a product with its SKUs and channel prices", status_code=201, responses=errors(404, 409), **OPERATOR)
 def create_product(body: ProductIn) -> Product:
     return rules.create(body, settings().channel_ids)
 
 
-@app.get("/v1/products/<product_id>", tags=TAGS, summary="A product with the calling channel's prices", **CHANNEL)
+@app.get("/v1/products/<product_id>", tags=TAGS, summary="A product with the calling channel's prices", responses=errors(404), **CHANNEL)
 def get_product(product_id: Annotated[Identifier, Path()]) -> Product:
     product = table.get_product(product_id)
     if product is None:
@@ -32,7 +32,7 @@ def get_product(product_id: Annotated[Identifier, Path()]) -> Product:
     return rules.for_channel(product, current_caller(app).channel.id)
 
 
-@app.put("/v1/skus/<sku>/prices/<channel_id>", tags=TAGS, summary="Set a SKU's price for a channel and currency", **OPERATOR)
+@app.put("/v1/skus/<sku>/prices/<channel_id>", tags=TAGS, summary="Set a SKU's price for a channel and currency", responses=errors(404), **OPERATOR)
 def set_price(sku: Annotated[SkuCode, Path()], channel_id: Annotated[ChannelId, Path()], body: PriceIn) -> Sku:
     require_known_channel(channel_id, settings().channel_ids, "channel_id")
     return table.set_price(sku, channel_id, body.currency, body.amount)

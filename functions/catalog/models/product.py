@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kernel.types import ChannelId, Currency, Identifier, MinorUnits, SkuCode
+from kernel.types import ChannelId, Currency, Identifier, Key, LongText, MinorUnits, Name, ShortText, SkuCode
 
 
 class Price(BaseModel):
@@ -19,8 +19,8 @@ class SkuIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     sku: SkuCode
-    name: str = Field("", max_length=200)
-    attributes: dict[str, str] = Field(default_factory=dict, max_length=30)
+    name: ShortText = ""
+    attributes: dict[Key, ShortText] = Field(default_factory=dict, max_length=30)
     prices: list[Price] = Field(default_factory=list, max_length=50)
 
 
@@ -28,8 +28,8 @@ class ProductIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     product_id: Identifier
-    name: str = Field(min_length=1, max_length=200)
-    description: str = Field("", max_length=5000)
+    name: Name
+    description: LongText = ""
     # One create is one DynamoDB transaction (at most 100 items): the product and each SKU.
     skus: list[SkuIn] = Field(min_length=1, max_length=90)
 

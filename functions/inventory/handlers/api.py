@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
@@ -13,6 +13,7 @@ from inventory.models.location import Location, LocationIn
 from inventory.models.stock import Adjustment, AdjustmentIn, BufferIn, IncomingIn, SafetyStockIn, SaleIn, ShardingIn, StockLevel, TransferIn
 from kernel.api import create_app, lambda_handler
 from kernel.auth import CHANNEL, OPERATOR, current_caller
+from kernel.errors import errors
 from kernel.settings import require_known_channel, settings
 from kernel.types import ChannelId, Identifier, SkuCode
 
@@ -35,17 +36,17 @@ def list_locations() -> list[Location]:
     return locations.all_locations()
 
 
-@app.get("/v1/locations/<location_id>", tags=TAGS, summary="A location", **OPERATOR)
+@app.get("/v1/locations/<location_id>", tags=TAGS, summary="A location", responses=errors(404), **OPERATOR)
 def get_location(location_id: LocationId) -> Location:
     return locations.get(location_id)
 
 
-@app.put("/v1/channels/<channel_id>/locations/<location_id>", tags=TAGS, summary="Let a location serve a channel", **OPERATOR)
+@app.put("/v1/channels/<channel_id>/locations/<location_id>", tags=TAGS, summary="Let a location serve a channel", responses=errors(404), **OPERATOR)
 def assign_location(channel_id: Annotated[ChannelId, Path()], location_id: LocationId) -> Location:
     return locations.serve(location_id, channel_id, True, settings().channel_ids)
 
 
-@app.delete("/v1/channels/<channel_id>/locations/<location_id>", tags=TAGS, summary="Stop a location serving a channel", **OPERATOR)
+@app.delete("/v1/channels/<channel_id>/locations/<location_id>", tags=TAGS, summary="Stop a location serving a channel", responses=errors(404), **OPERATOR)
 def unassign_location(channel_id: Annotated[ChannelId, Path()], location_id: LocationId) -> Location:
     return locations.serve(location_id, channel_id, False, settings().channel_ids)
 
@@ -53,32 +54,32 @@ def unassign_location(channel_id: Annotated[ChannelId, Path()], location_id: Loc
 # Stock policy (operators)
 
 
-@app.put("/v1/stock/<sku>/locations/<location_id>/safety-stock", tags=TAGS, summary="Set safety stock", **OPERATOR)
+@app.put("/v1/stock/<sku>/locations/<location_id>/safety-stock", tags=TAGS, summary="Set safety stock", responses=errors(404, 409), **OPERATOR)
 def put_safety_stock(sku: Sku, location_id: LocationId, body: SafetyStockIn) -> list[StockLevel]:
     planning.set_safety_stock(sku, location_id, body.quantity)
     return levels.stock_levels(sku, location_id)
 
 
-@app.put("/v1/stock/<sku>/locations/<location_id>/incoming", tags=TAGS, summary="Set the next expected receipt", **OPERATOR)
+@app.put("/v1/stock/<sku>/locations/<location_id>/incoming", tags=TAGS, summary="Set the next expected receipt", responses=errors(404, 409), **OPERATOR)
 def put_incoming(sku: Sku, location_id: LocationId, body: IncomingIn) -> list[StockLevel]:
     planning.set_incoming(sku, location_id, body.quantity, body.expected_date.isoformat() if body.expected_date else None)
     return levels.stock_levels(sku, location_id)
 
 
-@app.put("/v1/skus/<sku>/buffers/<channel_id>", tags=TAGS, summary="Set a channel buffer for a SKU", **OPERATOR)
+@app.put("/v1/skus/<sku>/buffers/<channel_id>", tags=TAGS, summary="Set a channel buffer for a SKU", responses=errors(404, 409), **OPERATOR)
 def put_buffer(sku: Sku, channel_id: Annotated[ChannelId, Path()], body: BufferIn) -> BufferIn:
     require_known_channel(channel_id, settings().channel_ids, "channel_id")
     planning.set_buffer(sku, channel_id, body.quantity)
     return body
 
 
-@app.put("/v1/skus/<sku>/sharding", tags=TAGS, summary="Split a hot SKU's stock rows into shards", **OPERATOR)
+@app.put("/v1/skus/<sku>/sharding", tags=TAGS, summary="Split a hot SKU's stock rows into shards", responses=errors(404, described={409: "Shards can only grow"}), **OPERATOR)
 def put_sharding(sku: Sku, body: ShardingIn) -> list[StockLevel]:
     planning.set_shards(sku, body.shards)
     return levels.stock_levels(sku)
 
 
-@app.get("/v1/stock/<sku>", tags=TAGS, summary="Stock of a SKU per location", **OPERATOR)
+@app.get("/v1/stock/<sku>", tags=TAGS, summary="Stock of a SKU per location", responses=errors(404), **OPERATOR)
 def get_stock(sku: Sku, location_id: Annotated[Identifier | None, Query()] = None) -> list[StockLevel]:
     return levels.stock_levels(sku, location_id)
 
@@ -86,17 +87,17 @@ def get_stock(sku: Sku, location_id: Annotated[Identifier | None, Query()] = Non
 # Stock changes (operators; sales from store and marketplace channels)
 
 
-@app.post("/v1/adjustments", tags=TAGS, summary="Receipt, damage, restore, write-off or cycle count", status_code=201, **OPERATOR)
+@app.post("/v1/adjustments", tags=TAGS, summary="Receipt, damage, restore, write-off or cycle count", status_code=201, responses=errors(404, 409), **OPERATOR)
 def post_adjustment(body: AdjustmentIn) -> Adjustment:
     return adjustments.adjust(body)
 
 
-@app.post("/v1/transfers", tags=TAGS, summary="Move stock between two locations", status_code=201, **OPERATOR)
+@app.post("/v1/transfers", tags=TAGS, summary="Move stock between two locations", status_code=201, responses=errors(404, 409), **OPERATOR)
 def post_transfer(body: TransferIn) -> Adjustment:
     return adjustments.transfer(body)
 
 
-@app.post("/v1/sales", tags=TAGS, summary="Record a sale that already happened (POS, marketplace)", status_code=201, **CHANNEL)
+@app.post("/v1/sales", tags=TAGS, summary="Record a sale that already happened (POS, marketplace)", status_code=201, responses=errors(404, 409), **CHANNEL)
 def post_sale(body: SaleIn) -> list[Adjustment]:
     return adjustments.record_sale(current_caller(app).channel, body)
 
@@ -104,7 +105,7 @@ def post_sale(body: SaleIn) -> list[Adjustment]:
 # Availability and holds (channels)
 
 
-@app.get("/v1/availability", tags=TAGS, summary="Available to promise for the calling channel", **CHANNEL)
+@app.get("/v1/availability", tags=TAGS, summary="Available to promise for the calling channel", responses=errors(404), **CHANNEL)
 def get_availability(
     sku: Annotated[list[SkuCode], Query(min_length=1, max_length=100)],
     location_id: Annotated[Identifier | None, Query()] = None,
@@ -113,13 +114,13 @@ def get_availability(
     return levels.availability(current_caller(app).channel.id, sku, location_id, per_location)
 
 
-@app.post("/v1/holds", tags=TAGS, summary="Reserve stock for a cart or order: all lines or none", status_code=201, **CHANNEL)
+@app.post("/v1/holds", tags=TAGS, summary="Reserve stock for a cart or order: all lines or none", status_code=201, responses=errors(404, 409), **CHANNEL)
 def post_holds(body: ReserveIn) -> Holds:
     return holds.reserve(current_caller(app).channel, body)
 
 
-@app.post("/v1/holds/<reference>/<action>", tags=TAGS, summary="Confirm, commit or release holds", **CHANNEL)
-def move_holds(reference: Annotated[Identifier, Path()], action: Annotated[str, Path(pattern="^(confirm|commit|release)$")], body: HoldLineSelector) -> Holds:
+@app.post("/v1/holds/<reference>/<action>", tags=TAGS, summary="Confirm, commit or release holds", responses=errors(404, 409), **CHANNEL)
+def move_holds(reference: Annotated[Identifier, Path()], action: Annotated[Literal["confirm", "commit", "release"], Path()], body: HoldLineSelector) -> Holds:
     return holds.transition(current_caller(app).channel, reference, action, body.lines)
 
 

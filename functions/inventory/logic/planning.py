@@ -12,7 +12,7 @@ from inventory.logic.atp import split_evenly
 from inventory.logic.ledger import Step, guards, run
 from inventory.logic.spread import Fixed
 from kernel import table
-from kernel.errors import Conflict, NotFound, Unprocessable
+from kernel.errors import Conflict, NotFound
 
 
 def set_safety_stock(sku: str, location_id: str, quantity: int) -> None:
@@ -63,7 +63,7 @@ def _grow_config(sku: str, shards: int) -> int:
             raise NotFound(f"unknown sku {sku}", field="sku")
         current = int(config.get("shards", 1))
         if shards < current:
-            raise Unprocessable(f"shards can only grow (now {current})", errors=[{"in": "body", "field": "shards", "type": "greater_than_equal"}])
+            raise Conflict(f"shards can only grow (now {current})", code="shards_only_grow", field="shards")
         if shards == current:
             return current
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
@@ -35,13 +36,11 @@ class ReserveIn(BaseModel):
     reference: Identifier = Field(description="cart or order id")
     # 30 lines at distinct locations (a hold, a stock row and a location guard each) fit one transaction.
     lines: list[HoldLineIn] = Field(min_length=1, max_length=30)
-    hold: HoldState = Field(HoldState.soft, description="soft (cart, expires) or hard (order)")
+    hold: Literal[HoldState.soft, HoldState.hard] = Field(HoldState.soft, description="soft (cart, expires) or hard (order)")
     ttl_seconds: StrictInt = Field(900, ge=60, le=86_400, description="soft holds: seconds until they expire")
 
     @model_validator(mode="after")
     def _one_row_per_line_and_location(self):
-        if self.hold not in ACTIVE:
-            raise ValueError("hold must be soft or hard")
         keys = [(line.line, line.location_id) for line in self.lines]
         if len(keys) != len(set(keys)):
             raise ValueError("each (line, location_id) may appear once")

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from kernel.types import ChannelId, Identifier
+from kernel.types import ChannelId, Flag, Identifier, Latitude, Longitude, Name
 
 
 class LocationKind(StrEnum):
@@ -24,29 +24,29 @@ class Capability(StrEnum):
 class Address(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    lines: list[str] = Field(min_length=1, max_length=4)
+    lines: list[Name] = Field(min_length=1, max_length=4)
     city: str = Field(min_length=1, max_length=100)
     postal_code: str = Field("", max_length=20)
-    country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")
+    country: str = Field(pattern=r"^[A-Z]{2}$", max_length=2, description="ISO 3166-1 alpha-2")
 
 
 class Coordinates(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    lat: Latitude
+    lon: Longitude
 
 
 class LocationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     kind: LocationKind
     address: Address
     coordinates: Coordinates | None = None
-    capabilities: list[Capability] = Field(default_factory=list)
+    capabilities: list[Capability] = Field(default_factory=list, max_length=len(Capability))
     daily_capacity: StrictInt = Field(0, ge=0, le=1_000_000, description="orders it can fulfil per day")
-    open: bool = True
+    open: Flag = True
 
 
 class Location(LocationIn):

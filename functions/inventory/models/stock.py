@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from kernel.types import ChannelId, Count, Identifier, Quantity, SkuCode
+from kernel.types import ChannelId, Count, Identifier, IsoDate, Quantity, ShortText, SkuCode
 
 
 class StockShard(BaseModel):
@@ -52,16 +52,25 @@ class AdjustmentKind(StrEnum):
     count = "count"  # a cycle count: on hand set to the counted figure
 
 
+# What adjustments.adjust checks, stated in the schema: a count carries its count_version; every
+# other kind moves at least one unit.
+_COUNT_RULE = {
+    "if": {"properties": {"kind": {"const": "count"}}},
+    "then": {"required": ["count_version"], "properties": {"count_version": {"type": "integer"}}},
+    "else": {"properties": {"quantity": {"minimum": 1}}},
+}
+
+
 class AdjustmentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_COUNT_RULE)
 
     source_event_id: Identifier = Field(description="the sender's id of this change: a repeat is applied once")
     sku: SkuCode
     location_id: Identifier
     kind: AdjustmentKind
-    quantity: Count = Field(description="units; for a count, the counted figure (0 allowed)")
-    count_version: StrictInt | None = Field(None, ge=1, description="counts only: a count older than the last one applied is refused")
-    reason: str = Field("", max_length=200)
+    quantity: Count = Field(description="units, at least 1; for a count, the counted figure (0 allowed)")
+    count_version: StrictInt | None = Field(None, ge=1, le=10**15, description="required for counts, and only for them: a count older than the last one applied is refused (409 stale_count)")
+    reason: ShortText = ""
 
 
 class TransferIn(BaseModel):
@@ -115,7 +124,7 @@ class IncomingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     quantity: Count
-    expected_date: date | None = None
+    expected_date: IsoDate | None = None
 
 
 class BufferIn(BaseModel):

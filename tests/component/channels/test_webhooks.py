@@ -114,3 +114,14 @@ def test_a_storefront_can_neither_report_a_sale_nor_post_a_receipt(channels):
     answer = refused(channels, 403, "forbidden", lambda: send("web", "web-2", receipt("TEE-S", "paris", 3)))
     assert "receipt" in answer["detail"]
     assert send("marketplace", "asn-1", receipt("TEE-S", "wh", 3))[0] == 202  # a marketplace's warehouse may
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/xml", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded"])
+def test_a_body_that_is_not_json_is_415_even_when_signed_and_writes_nothing(channels, content_type):
+    raw, headers = signed(SECRETS["pos"], "pos-415", SALE)
+    refused(channels, 415, "unsupported_media_type", lambda: post_as("pos", raw, headers, content_type))
+
+
+def post_as(channel_id: str, raw: bytes, headers: dict, content_type: str) -> tuple[int, dict]:
+    response = api.handler(webhook_event(channel_id, raw, headers, content_type), Context())
+    return response["statusCode"], json.loads(response["body"])

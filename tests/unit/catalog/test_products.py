@@ -3,7 +3,7 @@ import pytest
 from catalog.logic.events import events_from_change
 from catalog.logic.products import for_channel, is_same_product, new_product
 from catalog.models.product import ProductIn
-from kernel.errors import Unprocessable
+from kernel.errors import NotFound, Unprocessable
 from kernel.outbox import Change
 
 BODY = {
@@ -19,7 +19,7 @@ def test_a_channel_sees_only_its_prices():
 
 
 def test_unknown_channel_and_repeated_sku_are_refused_naming_the_field():
-    with pytest.raises(Unprocessable) as error:
+    with pytest.raises(NotFound) as error:
         new_product(ProductIn(**BODY), {"web"})
     assert error.value.extra["errors"][0]["field"] == "skus.0.prices.1.channel"
     twice = {**BODY, "skus": BODY["skus"] * 2}
