@@ -36,21 +36,27 @@ EVENT_RETRY_ATTEMPTS = 8
 EVENT_MAX_AGE = Duration.hours(2)
 
 
+def _queue(scope: Construct, fn: OmniFunction, **options) -> sqs.Queue:
+    """Every Omni queue: encrypted with the platform key, TLS only, kept 14 days."""
+    return sqs.Queue(
+        scope,
+        "Resource",
+        encryption=sqs.QueueEncryption.KMS,
+        encryption_master_key=fn.platform.key,
+        enforce_ssl=True,
+        retention_period=DLQ_RETENTION,
+        removal_policy=fn.platform.config.removal_policy,
+        **options,
+    )
+
+
 class DeadLetterQueue(Construct):
     """A KMS-encrypted, TLS-only queue kept 14 days, with an alarm as soon as it holds a message."""
 
     def __init__(self, fn: OmniFunction, id: str, *, what: str) -> None:
         super().__init__(fn, id)
         platform = fn.platform
-        self.queue = sqs.Queue(
-            self,
-            "Resource",
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=platform.key,
-            enforce_ssl=True,
-            retention_period=DLQ_RETENTION,
-            removal_policy=platform.config.removal_policy,
-        )
+        self.queue = _queue(self, fn)
         nag.DLQ_WITHOUT_DLQ.on(self.queue)
         self.alarm = platform.monitoring.alarm(
             self,
@@ -111,20 +117,14 @@ class WorkQueue(Construct):
 
     def __init__(self, fn: OmniFunction, id: str) -> None:
         super().__init__(fn, id)
-        platform = fn.platform
         self.dlq = DeadLetterQueue(fn, "QueueDlq", what="Queued work")
-        self.queue = sqs.Queue(
+        self.queue = _queue(
             self,
-            "Resource",
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=platform.key,
-            enforce_ssl=True,
-            retention_period=DLQ_RETENTION,
+            fn,
             # Lambda's advice: six times the function's timeout, so a message is not redelivered while
             # a batch of it is still running (or waiting for a throttled retry).
             visibility_timeout=Duration.seconds(6 * fn.function.timeout.to_seconds()),
             dead_letter_queue=sqs.DeadLetterQueue(queue=self.dlq.queue, max_receive_count=QUEUE_MAX_RECEIVES),
-            removal_policy=platform.config.removal_policy,
         )
 
 
