@@ -3,18 +3,11 @@ work queue (moto SQS, the template's mapping) → InventoryLocationRecompute →
 
 from __future__ import annotations
 
-import time
+from support.waiting import eventually
 
 SKUS = [f"E2E-FAN-{n}" for n in range(3)]
 PRODUCT = {"product_id": "e2e-fan", "name": "Fan-out tee", "skus": [{"sku": sku, "prices": [{"channel": "marketplace", "currency": "EUR", "amount": 900}]} for sku in SKUS]}
 STORE = {"name": "Closing store", "kind": "store", "address": {"lines": ["4 Test Street"], "city": "Brest", "country": "FR"}}
-
-
-def eventually(check, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while not (result := check()) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    return result
 
 
 def test_closing_a_store_takes_every_sku_it_stocks_out_of_availability_through_the_work_queue(runtime, channel_session):
@@ -35,6 +28,6 @@ def test_closing_a_store_takes_every_sku_it_stocks_out_of_availability_through_t
         items = marketplace.get("/v1/availability", params={"sku": SKUS, "per_location": "true"}).json()["items"]
         return {item["sku"]: (item["available"], item["locations"].get("e2e-closing")) for item in items}
 
-    assert eventually(lambda: figures() == dict.fromkeys(SKUS, (4, 4))), figures()
+    assert eventually(timeout=30, check=lambda: figures() == dict.fromkeys(SKUS, (4, 4))), figures()
     assert client.operator("PUT", "/v1/locations/e2e-closing", {**STORE, "open": False}).status_code == 200
-    assert eventually(lambda: figures() == dict.fromkeys(SKUS, (0, None))), figures()  # a closed store promises nothing
+    assert eventually(timeout=30, check=lambda: figures() == dict.fromkeys(SKUS, (0, None))), figures()  # a closed store promises nothing

@@ -4,23 +4,16 @@ On the local runtime, with its fault switch on the EventBridge endpoint."""
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 
 import pytest
 
 from omni_local.clients import local_client
+from support.waiting import eventually
 
 SKU = "E2E-REDRIVE-S"
 PRODUCT = {"product_id": "e2e-redrive", "name": "Redrive tee", "skus": [{"sku": SKU, "prices": [{"channel": "web", "currency": "EUR", "amount": 1500}]}]}
 STORE = {"name": "Redrive store", "kind": "store", "address": {"lines": ["3 Test Street"], "city": "Nantes", "country": "FR"}}
-
-
-def eventually(check, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while not (result := check()) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    return result
 
 
 def parked(runtime) -> list[str]:
@@ -67,7 +60,7 @@ def test_events_of_an_outage_longer_than_the_stream_retries_are_parked_and_redri
         sale = {"type": "sale", "data": {"lines": [{"sku": SKU, "location_id": "e2e-redrive-store", "quantity": 2}]}}
         assert client.webhook("pos", sale, "e2e-redrive-sale").status_code == 202
         # Both outboxes (inventory: the receipt's StockChanged; channels: the sale) give up and park.
-        assert eventually(lambda: len(parked(runtime)) >= 2), parked(runtime)
+        assert eventually(timeout=60, check=lambda: len(parked(runtime)) >= 2), parked(runtime)
         runtime.wait_idle(60)
     finally:
         runtime.events.down = False
@@ -79,7 +72,7 @@ def test_events_of_an_outage_longer_than_the_stream_retries_are_parked_and_redri
     assert parked(runtime) == []
     assert client.operator("GET", f"/v1/stock/{SKU}").json()[0]["on_hand"] == 7
     marketplace = channel_session("marketplace")
-    assert eventually(lambda: marketplace.get("/v1/availability", params={"sku": SKU}).json()["items"][0]["available"] == 7)
+    assert eventually(timeout=60, check=lambda: marketplace.get("/v1/availability", params={"sku": SKU}).json()["items"][0]["available"] == 7)
     runtime.wait_idle(60)
     events = ours(runtime)[before:]
     counts = Counter(event["id"] for event in events)

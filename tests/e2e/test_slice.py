@@ -7,17 +7,10 @@ import time
 
 import pytest
 
+from support.waiting import eventually
+
 PRODUCT = {"product_id": "e2e-tee", "name": "E2E tee", "skus": [{"sku": "E2E-TEE-S", "prices": [{"channel": "web", "currency": "EUR", "amount": 1999}]}]}
 STORE = {"name": "E2E store", "kind": "store", "address": {"lines": ["1 Test Street"], "city": "Paris", "country": "FR"}, "capabilities": ["pickup"]}
-
-
-def eventually(check, timeout: float = 15.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")

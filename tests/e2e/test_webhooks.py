@@ -9,15 +9,10 @@ import time
 import pytest
 import requests
 
+from support.waiting import eventually
+
 PRODUCT = {"product_id": "e2e-hook-tee", "name": "Webhook tee", "skus": [{"sku": "E2E-HOOK-S", "prices": [{"channel": "pos", "currency": "EUR", "amount": 1999}]}]}
 STORE = {"name": "Webhook store", "kind": "store", "address": {"lines": ["2 Test Street"], "city": "Lyon", "country": "FR"}}
-
-
-def eventually(check, timeout: float = 15.0):
-    deadline = time.monotonic() + timeout
-    while not (result := check()) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return result
 
 
 def sale(quantity: int) -> dict:
