@@ -12,6 +12,7 @@ Every refusal is a json.JSONDecodeError, which validation answers as a 422 namin
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 # DynamoDB numbers hold 38 digits; the API's largest bound has 16.
@@ -31,7 +32,7 @@ def _integer(digits: str) -> int:
 def _unique_names(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     found = dict(pairs)
     if len(found) != len(pairs):
-        repeated = sorted({name for name, _ in pairs if [other for other, _ in pairs].count(name) > 1})
+        repeated = sorted(name for name, count in Counter(name for name, _ in pairs).items() if count > 1)
         raise ValueError(f"a name given twice in one object: {', '.join(repeated)}")
     return found
 
