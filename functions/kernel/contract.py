@@ -87,8 +87,10 @@ class DocumentedResolver(APIGatewayRestResolver):
     def _compile_regex(rule: str, base_regex: str = "^{}/*$"):
         """A path parameter is any text between two slashes: API Gateway routed the request here
         already, so a value Powertools' narrower character class would miss (`/v1/locations/%C2%84`)
-        reaches validation and is a 422 naming the parameter, not a 404 for a route that exists."""
-        return re.compile(base_regex.format(re.sub(r"<(\w+)>", r"(?P<\1>[^/]+)", rule)))
+        reaches validation and is a 422 naming the parameter, not a 404 for a route that exists. The end
+        is `\\Z`: `$` also matches before a final newline, so `/v1/locations/%0A` answered another route."""
+        end = base_regex.removesuffix("$") + r"\Z" if base_regex.endswith("$") else base_regex
+        return re.compile(end.format(re.sub(r"<(\w+)>", r"(?P<\1>[^/]+)", rule)))
 
     def get_openapi_schema(self, *args, **kwargs):
         """Powertools gives every operation its own 422 (`HTTPValidationError`, a shape Omni never
@@ -140,10 +142,16 @@ def _with_unparsed(operation, components: dict):
 
 
 def require_json(headers) -> None:
-    """The one content-type rule of every route that takes a body: JSON, or 415."""
-    content_type = (headers.get("content-type") or headers.get("Content-Type") or "").strip()
-    if content_type.split(";", 1)[0].strip().lower() not in ("", "application/json"):
-        raise UnsupportedMediaType(f"the body must be application/json, not {content_type}", field="Content-Type")
+    """The one content-type rule of every route that takes a body: JSON in UTF-8 (`application/json`
+    in any case, with no charset or charset=utf-8) or no Content-Type at all; anything else is 415.
+    JSON is UTF-8 (RFC 8259): a body declared latin-1 or UTF-16 would be read wrong, not refused."""
+    given = (headers.get("content-type") or headers.get("Content-Type") or "").strip()
+    if not given:
+        return
+    media_type, *parameters = given.split(";")
+    named = {name.strip().lower(): value.strip().strip('"').lower() for name, _, value in (parameter.partition("=") for parameter in parameters)}
+    if media_type.strip().lower() != "application/json" or named.get("charset", "utf-8") != "utf-8":
+        raise UnsupportedMediaType(f"the body must be application/json in UTF-8, not {given}", field="Content-Type")
 
 
 def _documented(answer) -> bool:
@@ -157,8 +165,8 @@ _ROUTE_SIGNATURE = inspect.signature(APIGatewayRestResolver.route)
 class JsonBodyValidation(OpenAPIRequestValidationMiddleware):
     """Powertools' request validation, with one content-type rule for every route that takes a body:
     JSON (`application/json`, or no Content-Type) or 415. Powertools would parse forms and multipart
-    into the model and answer other types with an exception of its own (a 500)."""
+    into the model and answer other types, `APPLICATION/JSON` included, with an exception of its own (a 500)."""
 
     def _get_body(self, app):
         require_json(app.current_event.headers)
-        return super()._get_body(app)
+        return self._parse_json_data(app)  # Powertools' own dispatch on the type is case-sensitive

@@ -93,7 +93,7 @@ PROBLEM_DESCRIPTIONS = {
     403: "The credential may not call this route",
     404: "An unknown resource (the problem names the field)",
     409: "Conflict with the current state",
-    415: "The body is not JSON (Content-Type must be application/json)",
+    415: "The body is not JSON in UTF-8 (Content-Type must be application/json, with no charset or charset=utf-8)",
     422: "Invalid request (each bad field is named)",
     429: "Too many requests (the stage's or the channel's throttle or quota)",
 }

@@ -33,6 +33,16 @@ MinorUnits = Annotated[StrictInt, Field(ge=0, le=10**12, description="amount in 
 Flag = StrictBool
 
 
+def _query_boolean(value):
+    """A query string carries text: `true` or `false` as OpenAPI serializes a boolean, not yes/on/1."""
+    if isinstance(value, bool) or value in ("true", "false"):
+        return value if isinstance(value, bool) else value == "true"
+    raise ValueError("a boolean query parameter is true or false")
+
+
+QueryFlag = Annotated[bool, BeforeValidator(_query_boolean)]
+
+
 def _text(max_length: int, min_length: int = 0, **extra):
     return Annotated[str, Field(min_length=min_length, max_length=max_length, **extra)]
 

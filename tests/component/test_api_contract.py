@@ -13,12 +13,13 @@ import openapi as generator
 from catalog.handlers import api as catalog_api
 from inventory.handlers import api as inventory_api
 from inventory.handlers import catalog_sync
-from support.triggers import Context, call, eventbridge_event
+from support.triggers import Context, api_event, call, eventbridge_event
 
 HANDLERS = {"catalog": catalog_api.handler, "inventory": inventory_api.handler}
 DOCUMENT = json.loads(generator.DOCUMENT.read_text())
 BODY_ROUTES = [(method.upper(), path, operation) for path, item in DOCUMENT["paths"].items() for method, operation in item.items() if "requestBody" in operation and operation["tags"][0] in HANDLERS]
 STORE = {"name": "Store", "kind": "store", "address": {"lines": ["1 Street"], "city": "Paris", "country": "FR"}}
+LAMBDA_PAYLOAD_LIMIT = 6 * 1024 * 1024  # bytes, each way, of a synchronous invocation
 PRODUCT = {"product_id": "tee", "name": "Tee", "skus": [{"sku": "TEE-S", "attributes": {"size": "S"}}]}
 
 
@@ -144,3 +145,56 @@ def _product_changed(sku: str) -> dict:
         "data": {"product_id": "tee", "name": "Tee", "skus": [sku], "seq": 1},
     }
     return eventbridge_event({"Source": "omni.catalog", "DetailType": "ProductChanged", "Detail": json.dumps(detail)})
+
+
+SAFETY_STOCK = "/v1/stock/TEE-S/locations/paris/safety-stock"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 100_000 + "]" * 100_000,  # deeper than Python's recursion limit: was a 500
+        '{"quantity": ' + "9" * 5000 + "}",  # more digits than Python converts to int: was a 500
+        '{"quantity": NaN}',  # not JSON
+        '{"quantity": -Infinity}',
+        '{"quantity": 1, "quantity": 2}',  # ambiguous: another parser would read the other value
+    ],
+    ids=["deep nesting", "huge integer", "NaN", "Infinity", "duplicate name"],
+)
+def test_a_body_that_is_not_strict_json_is_a_422_naming_the_body(inventory, body):
+    answer = refused(inventory, 422, "body", inventory_api.handler, "PUT", SAFETY_STOCK, body.encode(), operator=True)
+    assert answer["errors"][0]["type"] == "json_invalid", answer
+
+
+@pytest.mark.parametrize("content_type", ["APPLICATION/JSON", "Application/Json; Charset=UTF-8", 'application/json; charset="utf-8"', "application/json ; charset=utf-8"])
+def test_media_types_are_case_insensitive_and_json_is_utf_8(inventory, content_type):
+    catalog_sync.handler(_product_changed("TEE-S"), Context())
+    status, answer = call(inventory_api.handler, "PUT", SAFETY_STOCK, {"quantity": 1}, operator=True, content_type=content_type)
+    assert status == 404 and answer["field"] == "location_id", answer  # past the content type, to the logic
+
+
+@pytest.mark.parametrize("content_type", [";", "application/json; charset=latin-1", "application/json; charset=utf-16", "application", "/json"])
+def test_a_malformed_content_type_or_a_charset_other_than_utf_8_is_415(inventory, content_type):
+    refused(inventory, 415, "Content-Type", inventory_api.handler, "PUT", SAFETY_STOCK, {"quantity": 1}, operator=True, content_type=content_type)
+
+
+def test_a_path_parameter_ending_in_a_newline_is_that_route_s_422_not_another_route(inventory):
+    # Powertools' `$` matched before a trailing newline: /v1/locations/\n answered the list of locations.
+    refused(inventory, 422, "location_id", inventory_api.handler, "GET", "/v1/locations/\n", operator=True)
+
+
+@pytest.mark.parametrize("value", ["yes", "on", "1", "TRUE"])
+def test_a_query_boolean_is_true_or_false_not_any_truthy_word(inventory, value):
+    refused(inventory, 422, "per_location", inventory_api.handler, "GET", "/v1/availability", channel_key="key-web", query={"sku": "TEE-S", "per_location": value})
+
+
+def test_the_largest_valid_product_answers_within_lambda_s_6_mb_response_limit(catalog):
+    """Every string at its maximum, in 4-byte characters: escaped as \\ud83d\\ude00 the answer was 7 MB,
+    past what Lambda returns (6 MB: API Gateway would answer 502 for a product that was written)."""
+    emoji = "\U0001f600"
+    skus = [{"sku": f"S{index}", "name": emoji * 200, "attributes": {f"k{key:02d}{'x' * 61}": emoji * 200 for key in range(30)}} for index in range(90)]
+    body = {"product_id": "big", "name": emoji * 200, "description": emoji * 5000, "skus": skus}
+    response = catalog_api.handler(api_event("POST", "/v1/products", json.dumps(body, ensure_ascii=False).encode(), operator=True), Context())
+    assert response["statusCode"] == 201
+    assert json.loads(response["body"]) == {**body, "skus": [{**sku, "prices": [], "product_id": "big"} for sku in skus]}
+    assert len(json.dumps(response, ensure_ascii=False).encode()) < LAMBDA_PAYLOAD_LIMIT

@@ -3,18 +3,25 @@ delivery id inventory will key on. Bad input is a 422 naming each field, as on e
 
 from __future__ import annotations
 
+import json
+
 from pydantic import ValidationError
 
 from channels.logic.signatures import ID_HEADER
 from channels.models.webhooks import SOURCE_EVENT_ID, WEBHOOK, Webhook
 from kernel.errors import Unprocessable
+from kernel.strict_json import loads as strict_json
 
 _TAGS = ("sale", "receipt")
 
 
 def parse_body(body: bytes) -> Webhook:
     try:
-        return WEBHOOK.validate_json(body)
+        data = strict_json(body)
+    except json.JSONDecodeError as error:
+        raise Unprocessable(f"the body is not JSON: {error.msg}", errors=[{"in": "body", "field": "body", "type": "json_invalid", "message": error.msg}]) from None
+    try:
+        return WEBHOOK.validate_python(data)
     except ValidationError as error:
         fields = [_field_error(item) for item in error.errors()]
         names = ", ".join(sorted({field["field"] for field in fields}))

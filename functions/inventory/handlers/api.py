@@ -15,7 +15,7 @@ from kernel.api import create_app, lambda_handler
 from kernel.auth import CHANNEL, OPERATOR, current_caller
 from kernel.errors import errors
 from kernel.settings import require_known_channel, settings
-from kernel.types import ChannelId, Identifier, SkuCode
+from kernel.types import ChannelId, Identifier, QueryFlag, SkuCode
 
 app = create_app()
 TAGS = ["inventory"]
@@ -109,7 +109,7 @@ def post_sale(body: SaleIn) -> list[Adjustment]:
 def get_availability(
     sku: Annotated[list[SkuCode], Query(min_length=1, max_length=100)],
     location_id: Annotated[Identifier | None, Query()] = None,
-    per_location: Annotated[bool, Query()] = False,
+    per_location: Annotated[QueryFlag, Query()] = False,
 ) -> Availability:
     return levels.availability(current_caller(app).channel.id, sku, location_id, per_location)
 

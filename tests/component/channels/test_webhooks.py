@@ -125,3 +125,26 @@ def test_a_body_that_is_not_json_is_415_even_when_signed_and_writes_nothing(chan
 def post_as(channel_id: str, raw: bytes, headers: dict, content_type: str) -> tuple[int, dict]:
     response = api.handler(webhook_event(channel_id, raw, headers, content_type), Context())
     return response["statusCode"], json.loads(response["body"])
+
+
+def test_a_timestamp_that_is_not_unix_seconds_is_401_even_when_signed(channels):
+    # A correctly signed 5,000-digit timestamp was a 500 (Python refuses to convert it to an int).
+    for timestamp in ("9" * 5000, "9" * 13):
+        refused(channels, 401, "invalid_signature", lambda timestamp=timestamp: send("pos", "pos-ts", SALE, at=timestamp))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"[" * 100_000 + b"]" * 100_000, b'{"type": "receipt", "type": "sale", "data": {"lines": []}}', b'{"type": "receipt", "data": {"quantity": NaN}}'],
+    ids=["deep nesting", "duplicate name", "NaN"],
+)
+def test_a_signed_body_that_is_not_strict_json_is_422_naming_the_body(channels, raw):
+    answer = refused(channels, 422, "invalid_request", lambda: send("pos", "pos-strict", raw))
+    assert (answer["errors"][0]["field"], answer["errors"][0]["type"]) == ("body", "json_invalid"), answer
+
+
+def test_a_media_type_is_case_insensitive_and_a_malformed_one_is_415(channels):
+    raw, headers = signed(SECRETS["pos"], "pos-upper", SALE)
+    assert post_as("pos", raw, headers, "APPLICATION/JSON; CHARSET=UTF-8")[0] == 202
+    raw, headers = signed(SECRETS["pos"], "pos-malformed", SALE)
+    refused(channels, 415, "unsupported_media_type", lambda: post_as("pos", raw, headers, ";"))
