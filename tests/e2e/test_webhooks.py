@@ -94,3 +94,27 @@ def test_an_unsigned_or_forged_webhook_is_refused_at_the_handler_and_changes_not
     assert stale.status_code == 401 and stale.json()["code"] == "stale_timestamp"
     runtime.wait_idle(30)
     assert on_hand(store) == before
+
+
+def test_channels_move_stock_by_webhook_only_where_and_as_they_may(runtime, store):
+    """Over HTTP, through the bus: a storefront's sale webhook is refused at the door; a marketplace sale
+    at a store that does not serve the marketplace, and a POS webhook reusing the id of a sale it posted
+    over the API with other lines, are accepted into the inbox but change no stock (dropped, not retried)."""
+    before = on_hand(store)
+    storefront = store.webhook("web", sale(1))
+    assert storefront.status_code == 403 and storefront.headers["Content-Type"].startswith("application/problem+json")
+    assert store.webhook("marketplace", sale(1), webhook_id="e2e-mkt-1").status_code == 202
+    api_sale = {"source_event_id": "e2e-till-9", "lines": sale(1)["data"]["lines"]}
+    assert store.channel("pos", "POST", "/v1/sales", api_sale).status_code == 201
+    assert store.webhook("pos", sale(2), webhook_id="e2e-till-9").status_code == 202
+    runtime.wait_idle(30)
+    assert on_hand(store) == before - 1  # the API sale only
+    assert dead_letters(runtime, "InventoryChannelSync") == []  # refused for good, so dropped, never retried into the DLQ
+
+
+def dead_letters(runtime, function: str) -> list[dict]:
+    """What the dead-letter queue of a function's EventBridge rule holds now (a second's wait)."""
+    sqs = runtime.client("sqs")
+    [queue] = [q.logical_id for q in runtime.resolver.resources("AWS::SQS::Queue") if q.logical_id.startswith(function) and "Dlq" in q.logical_id]
+    messages = sqs.receive_message(QueueUrl=runtime.queue_url(queue), MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
+    return [message["Body"] for message in messages]

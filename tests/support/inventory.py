@@ -56,3 +56,12 @@ def assert_ledger_matches_counters(sku: str | None = None) -> dict:
         assert row["held"] >= 0 and row["unavailable"] >= 0
     assert not held_by_row, f"holds on rows that do not exist: {held_by_row}"
     return {(row["sku"], row["location_id"], row["shard"]): row for row in rows}
+
+
+def shard_snapshot(client, table_name: str, sku: str, location_id: str, shards: int) -> list[dict]:
+    """The shard rows of one location read atomically (one TransactGetItems), as a shopper would meet them."""
+    from inventory.dal import keys
+
+    items = [{"Get": {"TableName": table_name, "Key": {name: {"S": value} for name, value in keys.stock(sku, location_id, shard).items()}}} for shard in range(shards)]
+    responses = client.transact_get_items(TransactItems=items)["Responses"]
+    return [{name: table.plain(table._deserialize(value)) for name, value in response["Item"].items()} for response in responses if "Item" in response]

@@ -3,10 +3,11 @@
 Both are idempotent by the webhook id in the channel's own key scope, so a redelivered event changes
 nothing, and both happen only at locations that serve the channel. The channel's kind comes from the
 deployment's channel list (kernel.settings), never from the event body. A SKU, location or channel
-inventory does not know, a location that does not serve the channel, or a channel that may not post
-this change is an error at the channel that retrying the same event will not fix: it is logged,
-counted (ChannelEventsDropped) and dropped, instead of
-retried for hours into the rule's dead-letter queue. Nothing is lost: the webhook stays 30 days in
+inventory does not know, a location that does not serve the channel, a channel that may not post
+this change, or a webhook id the channel already used for another change (409 idempotency_key_reused,
+e.g. a sale it also posted over the API) is an error at the channel that retrying the same event will
+not fix: it is logged, counted (ChannelEventsDropped) and dropped, instead of retried for hours into
+the rule's dead-letter queue. Nothing is lost: the webhook stays 30 days in
 the channels inbox and the event in the bus archive, to replay once fixed. Any other error raises,
 for EventBridge to retry and the DLQ to keep.
 """
@@ -18,9 +19,11 @@ from inventory.logic.adjustments import adjust, record_sale
 from inventory.models.stock import AdjustmentIn, AdjustmentKind, SaleIn, SaleLineIn
 from kernel.consumer import Reaction, event_handler
 from kernel.envelope import Envelope
-from kernel.errors import Forbidden, NotFound
+from kernel.errors import Conflict, Forbidden, NotFound
 from kernel.observability import logger, metrics
 from kernel.settings import Channel, settings
+
+KEY_REUSED = "idempotency_key_reused"
 
 
 def _registered(channel_id: str) -> Channel:
@@ -55,7 +58,9 @@ def _dropping_unknown_items(reaction: Reaction) -> Reaction:
     def react(event: Envelope) -> None:
         try:
             reaction(event)
-        except (NotFound, Forbidden) as refused:
+        except (NotFound, Forbidden, Conflict) as refused:
+            if isinstance(refused, Conflict) and refused.code != KEY_REUSED:
+                raise  # contention: a retry may pass
             logger.warning("channel event refused: dropped", extra={"detail": refused.detail, "field": refused.extra.get("field")})
             metrics.add_metric(name="ChannelEventsDropped", unit="Count", value=1)
 
@@ -68,4 +73,3 @@ handler = event_handler(
         "StockReceiptPosted": _dropping_unknown_items(_receipt),
     }
 )
-

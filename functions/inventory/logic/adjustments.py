@@ -71,8 +71,12 @@ def _adjustment_plan(body: AdjustmentIn, shards: list[StockShard]) -> list[dict]
     if body.kind is AdjustmentKind.count:  # sets on hand; nobody may have moved on hand since we read it
         return plan(sku, location_id, shards, on_hand=quantity - sum(shard.on_hand for shard in shards), count_version=body.count_version, exact_on_hand=True)
     if body.kind is AdjustmentKind.damage:  # damaged units are taken from the fullest shards
+        intact = sum(shard.on_hand - shard.unavailable for shard in shards)
+        if quantity > intact:  # units must exist to be damaged, or a write-off could take on hand below zero
+            raise Conflict(f"damage of {quantity} needs that many units on hand and not unavailable at {location_id} (there are {max(0, intact)})", field="quantity")
         taken = allocate(quantity, {shard.shard: shard.available for shard in shards}) or {0: quantity}
-        return plan(sku, location_id, shards, {shard: Fixed(unavailable=units) for shard, units in taken.items()})
+        # on hand as read is part of the check: a sale or commit beside it must make it look again
+        return plan(sku, location_id, shards, {shard: Fixed(unavailable=units) for shard, units in taken.items()}, exact_on_hand=True)
     # restore and write-off take unavailable units from the shards that have them
     taken = allocate(quantity, {shard.shard: shard.unavailable for shard in shards})
     if taken is None:
@@ -123,7 +127,9 @@ def record_sale(channel: Channel, body: SaleIn) -> list[Adjustment]:
     pending = [index for index, source_id in enumerate(ids) if source_id not in answers]
     for group in _sale_steps(body, pending):
         applied: list[Adjustment] = []
-        replay = run(lambda group=group, applied=applied: _sale_step(scope, channel, body, ids, group, applied), on_replay=lambda group=group: _stored_sale(scope, body, ids, [ids[i] for i in group]) or None)
+        replay = run(
+            lambda group=group, applied=applied: _sale_step(scope, channel, body, ids, group, applied), on_replay=lambda group=group: _stored_sale(scope, body, ids, [ids[i] for i in group]) or None
+        )
         answers.update(replay or {adjustment.source_event_id: adjustment for adjustment in applied})
     return [answers[source_id] for source_id in ids]
 
@@ -170,7 +176,11 @@ def _sale_step(scope: str, channel: Channel, body: SaleIn, ids: list[str], group
         covered = min(line.quantity, free[row])
         free[row] -= covered
         sold[row] += line.quantity
-        applied.append(Adjustment(source_event_id=ids[index], kind="sale", sku=line.sku, location_id=line.location_id, quantity=line.quantity, shortfall=line.quantity - covered, channel=channel.id, applied_at=now))
+        applied.append(
+            Adjustment(
+                source_event_id=ids[index], kind="sale", sku=line.sku, location_id=line.location_id, quantity=line.quantity, shortfall=line.quantity - covered, channel=channel.id, applied_at=now
+            )
+        )
     steps = [Step(ledger_rows.record(scope, adjustment, _now_epoch(), lines=len(ids)), "record") for adjustment in applied]
     steps += guards([line.sku for line in lines], [line.location_id for line in lines], channel)
     for row in rows:

@@ -19,9 +19,14 @@ def keys() -> Iterator[str]:
             yield item["Key"]
 
 
-def read(key: str) -> bytes:
-    """The on-failure record as Lambda wrote it (JSON: requestContext, DDBStreamBatchInfo, payload)."""
-    return client("s3").get_object(Bucket=settings().parked_bucket, Key=key)["Body"].read()
+def read(key: str) -> bytes | None:
+    """The on-failure record as Lambda wrote it (JSON: requestContext, DDBStreamBatchInfo, payload);
+    None when it is gone (another redrive removed it after this one listed it)."""
+    s3 = client("s3")
+    try:
+        return s3.get_object(Bucket=settings().parked_bucket, Key=key)["Body"].read()
+    except s3.exceptions.NoSuchKey:
+        return None
 
 
 def remove(key: str) -> None:

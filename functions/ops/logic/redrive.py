@@ -45,9 +45,13 @@ def batch_of(record: bytes) -> tuple[str, dict]:
     return stream_arn, event
 
 
-def redrive_one(key: str) -> int:
-    """Republish one parked batch and remove it; the number of its records."""
-    stream_arn, event = batch_of(parked.read(key))
+def redrive_one(key: str) -> int | None:
+    """Republish one parked batch and remove it; the number of its records, or None when another
+    redrive (a second operator) took it first."""
+    record = parked.read(key)
+    if record is None:
+        return None
+    stream_arn, event = batch_of(record)
     answer = outbox_for(stream_arn).publish(event)
     if answer["batchItemFailures"]:
         raise Unredrivable(f"the bus refused events from record {answer['batchItemFailures'][0]['itemIdentifier']} on")
@@ -60,8 +64,11 @@ def redrive(limit: int) -> RedriveResult:
     failed: list[ParkedFailure] = []
     for key in itertools.islice(parked.keys(), limit):
         try:
-            records += redrive_one(key)
-            redriven += 1
+            done = redrive_one(key)
         except Unredrivable as error:
             failed.append(ParkedFailure(key=key, reason=str(error)))
+            continue
+        if done is not None:
+            records += done
+            redriven += 1
     return RedriveResult(redriven=redriven, records=records, failed=failed, remaining=sum(1 for _ in parked.keys()))

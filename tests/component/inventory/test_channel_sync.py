@@ -10,6 +10,7 @@ import pytest
 from channels.models.events import ChannelSaleRecorded, SoldLine, StockReceiptPosted
 from inventory.handlers import api, catalog_sync, channel_sync, outbox
 from kernel.envelope import Envelope
+from kernel.errors import Conflict
 from support.triggers import Context, call, eventbridge_event, stream_event
 
 STORE = {"name": "Paris Rivoli", "kind": "store", "address": {"lines": ["1 rue de Rivoli"], "city": "Paris", "country": "FR"}}
@@ -101,10 +102,23 @@ def test_a_channel_changes_stock_only_at_locations_that_serve_it_and_as_the_regi
     assert capsys.readouterr().out.count('"ChannelEventsDropped":[1.0]') == 5  # one EMF metric line each
 
 
-def test_other_errors_raise_for_eventbridge_to_retry(store, monkeypatch):
+@pytest.mark.parametrize("error", [RuntimeError("DynamoDB is down"), Conflict("stock changed too often; try again", code="contention")])
+def test_other_errors_raise_for_eventbridge_to_retry(store, monkeypatch, error):
     def broken(*_):
-        raise RuntimeError("DynamoDB is down")
+        raise error
 
     monkeypatch.setattr(channel_sync, "record_sale", broken)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(type(error)):
         channel_sync.handler(pos_sale("pos-4", 1), Context())
+
+
+def test_a_webhook_sale_reusing_an_id_the_channel_already_used_for_another_sale_is_dropped_not_retried(store, capsys):
+    """The channel chose the same id for two different sales (one over the API, one by webhook): a 409
+    `idempotency_key_reused` that every retry would meet again, so it is dropped like the other refusals,
+    not retried for a day into the dead-letter queue."""
+    sale = {"source_event_id": "till-77", "lines": [{"sku": "TEE-S", "location_id": "paris", "quantity": 1}]}
+    assert call(api.handler, "POST", "/v1/sales", sale, channel_key="key-pos")[0] == 201
+    before = store.items()
+    channel_sync.handler(pos_sale("till-77", 2), Context())
+    assert store.items() == before and on_hand() == 9
+    assert capsys.readouterr().out.count('"ChannelEventsDropped":[1.0]') == 1

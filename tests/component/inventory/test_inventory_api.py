@@ -236,3 +236,18 @@ def test_an_empty_line_selector_is_422(shop):
     status, body = call(api.handler, "POST", "/v1/holds/cart-1/release", {"lines": []}, channel_key="key-web")
     assert (status, body["errors"][0]["field"]) == (422, "lines")
 
+
+
+def test_damage_beyond_the_units_there_is_409_so_a_write_off_cannot_drive_on_hand_below_zero(shop):
+    """Damaged units must exist: 10 on hand, 3 already damaged, so at most 7 more can be damaged (held units
+    can: damage is news). Accepting 1,000 would let a write-off of 1,000 take on hand to -990."""
+    receipt("asn-1")
+    assert adjustment("dmg-1", kind="damage", quantity=3)[0] == 201
+    before = shop.items()
+    status, body = adjustment("dmg-2", kind="damage", quantity=8)
+    assert (status, body["code"], body["field"]) == (409, "conflict", "quantity")
+    assert shop.items() == before
+    assert adjustment("dmg-3", kind="damage", quantity=7)[0] == 201
+    assert adjustment("wo-1", kind="write_off", quantity=10)[0] == 201
+    status, levels = call(api.handler, "GET", "/v1/stock/TEE-S", operator=True)
+    assert (levels[0]["on_hand"], levels[0]["unavailable"]) == (0, 0)

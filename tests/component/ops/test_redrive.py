@@ -84,3 +84,21 @@ def test_only_operators_redrive_and_the_limit_is_bounded(parked):
     for limit in (0, 26, "5"):
         status, body = call(api.handler, "POST", "/v1/ops/redrive", {"limit": limit}, operator=True)
         assert (status, body["errors"][0]["field"]) == (422, "limit"), body
+
+
+def test_a_batch_another_redrive_removed_after_this_one_listed_it_is_skipped_not_a_5xx(parked, monkeypatch):
+    """Two operators redrive at once: the other call republished and removed a batch between this call's
+    listing and its read. That batch is done, not a failure, and the rest is still redriven."""
+    from ops.dal import parked as parked_bucket
+    from ops.handlers import api
+
+    s3, stream_arn, _ = parked
+    event = json.dumps(json.loads(SAMPLE.read_text()))
+    for name in ("a", "b"):
+        s3.put_object(Bucket=BUCKET, Key=f"aws/lambda/m-1/shard-1/2026/11/23/{name}", Body=on_failure_record(stream_arn, event))
+    listing, real = list(parked_bucket.keys()), parked_bucket.keys
+    s3.delete_object(Bucket=BUCKET, Key=listing[0])  # the other call's removal, after our listing
+    calls = iter([iter(listing)])
+    monkeypatch.setattr(parked_bucket, "keys", lambda: next(calls, None) or real())
+    status, body = call(api.handler, "POST", "/v1/ops/redrive", {"limit": 5}, operator=True)
+    assert (status, body) == (200, {"redriven": 1, "records": 1, "failed": [], "remaining": 0})

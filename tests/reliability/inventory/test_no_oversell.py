@@ -13,7 +13,7 @@ import pytest
 from inventory.logic import holds, planning
 from inventory.models.holds import ReserveIn
 from kernel.errors import Conflict, InsufficientStock
-from support.inventory import WEB, assert_ledger_matches_counters, location, stock
+from support.inventory import WEB, assert_ledger_matches_counters, location, shard_snapshot, stock
 
 
 def _reserve(reference: str, lines: list[tuple[str, str, int]]) -> bool:
@@ -72,16 +72,6 @@ def test_a_sharded_hot_sku_still_sells_exactly_its_stock(inventory_db, shards):
     assert all(row["available"] >= 0 for row in rows.values())
 
 
-def _snapshot(client, table_name: str, sku: str, location_id: str, shards: int) -> list[dict]:
-    """The shard rows of one location read atomically (one TransactGetItems), as a shopper would meet them."""
-    from inventory.dal import keys
-    from kernel import table
-
-    items = [{"Get": {"TableName": table_name, "Key": {name: {"S": value} for name, value in keys.stock(sku, location_id, shard).items()}}} for shard in range(shards)]
-    responses = client.transact_get_items(TransactItems=items)["Responses"]
-    return [{name: table.plain(table._deserialize(value)) for name, value in response["Item"].items()} for response in responses if "Item" in response]
-
-
 def test_counts_and_damage_beside_200_reservations_on_a_sharded_sku_never_promise_more_than_the_location_has(inventory_db):
     from inventory.dal import stock as stock_rows
     from inventory.logic import adjustments
@@ -95,7 +85,7 @@ def test_counts_and_damage_beside_200_reservations_on_a_sharded_sku_never_promis
 
     def sample() -> None:
         while not stop.is_set():
-            figures = [row["available"] for row in _snapshot(inventory_db, settings().table_name, "HOT-3", "store-1", 4)]
+            figures = [row["available"] for row in shard_snapshot(inventory_db, settings().table_name, "HOT-3", "store-1", 4)]
             if sum(max(0, figure) for figure in figures) > max(0, sum(figures)):
                 promised_too_much.append(figures)
 

@@ -83,9 +83,10 @@ class Inventory(RuleBasedStateMachine):
         available = sum(level.available_to_promise + level.safety_stock for level in levels.stock_levels(self.sku, loc))
         try:
             adjustments.adjust(AdjustmentIn(source_event_id=self._id(), sku=self.sku, location_id=loc, kind=kind, quantity=quantity))
-        except Conflict:
-            assert kind in ("restore", "write_off")  # refused only when the location lacks the unavailable units
-            assert sum(level.unavailable for level in levels.stock_levels(self.sku, loc)) < quantity
+        except Conflict:  # refused only when the location lacks the units: intact ones to damage, unavailable ones otherwise
+            stock_levels = levels.stock_levels(self.sku, loc)
+            lacking = {"damage": sum(level.on_hand - level.unavailable for level in stock_levels)}.get(kind, sum(level.unavailable for level in stock_levels))
+            assert kind != "receipt" and lacking < quantity
             return
         self.on_hand[loc] += {"receipt": quantity, "write_off": -quantity}.get(kind, 0)
         if kind == "damage" and quantity > available:

@@ -89,3 +89,36 @@ def test_a_crash_after_the_config_write_is_finished_by_the_next_call_and_never_o
     assert all(sorted(rows) == [0, 1, 2, 3] for rows in split.values()), split
     assert {location_id: sum(rows.values()) for location_id, rows in split.items()} == LOCATIONS
     assert_ledger_matches_counters()
+
+
+def test_splitting_while_shoppers_reserve_sells_exactly_the_stock_and_a_repeat_finishes_the_split(hot):
+    """Shoppers reserve single units on every shard while the SKU is split to 4, then 8: each call
+    either finishes or answers 409 (contention), nothing is sold twice, and a repeat completes it."""
+
+    def split(shards: int) -> str:
+        try:
+            planning.set_shards(hot, shards)
+            return "ok"
+        except DomainError as error:
+            return f"{error.status}"
+
+    def shop(n: int) -> bool:
+        if n == 20:
+            return split(4)
+        if n == 60:
+            return split(8)
+        try:
+            holds.reserve(WEB, ReserveIn(reference=f"cart-{n}", lines=[{"line": "1", "sku": hot, "location_id": "store-a", "quantity": 1}]))
+            return True
+        except DomainError:
+            return False
+
+    with ThreadPoolExecutor(12) as pool:
+        answers = list(pool.map(shop, range(120)))
+    assert {answers[20], answers[60]} <= {"ok", "409"}, (answers[20], answers[60])
+    sold = sum(answer is True for answer in answers)
+    assert sold == LOCATIONS["store-a"]  # 118 shoppers for 41 units: every unit sold once, none twice
+    planning.set_shards(hot, 8)
+    assert_split_once(hot, 8)
+    held = sum(row["held"] for key, row in assert_ledger_matches_counters(hot).items() if key[1] == "store-a")
+    assert held == sold
