@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import io
 import os
@@ -268,11 +269,17 @@ def _reserve_beside_counts(holds, planning, ReserveIn, channel, InsufficientStoc
 
 
 def main() -> None:
-    from omni_local.services import start_dynamodb_local
-    from stack_tables import synthesize
+    parser = argparse.ArgumentParser(description="Omni's performance figures")
+    parser.add_argument("--only", choices=["cold"], help="run one section: cold (the cold-start table)")
+    only = parser.parse_args().only
 
     print(f"Omni bench — python {sys.version.split()[0]}, {os.cpu_count()} cores")
     cold_starts()
+    if only == "cold":
+        return
+    from omni_local.services import start_dynamodb_local
+    from stack_tables import synthesize
+
     with tempfile.TemporaryDirectory() as folder, start_dynamodb_local() as server:
         cdk_out = Path(os.environ["OMNI_CDK_OUT"]) if os.environ.get("OMNI_CDK_OUT") else synthesize(Path(folder))
         warm_and_inventory(cdk_out, server.endpoint)

@@ -23,6 +23,7 @@ XRAY_SDK = "aws_xray_sdk"
 EVENT_HANDLER = "aws_lambda_powertools.event_handler"  # routing, validation, OpenAPI: API functions only
 OPENAPI_MODELS = "aws_lambda_powertools.event_handler.openapi.models"  # the OpenAPI document, ~40 ms of models
 SWAGGER_UI = "aws_lambda_powertools.event_handler.openapi.swagger_ui"
+DATA_CLASSES = "aws_lambda_powertools.utilities.data_classes"  # its __init__ loads every event source's classes
 
 FORBIDDEN_IN_API = (XRAY_SDK, OPENAPI_MODELS, SWAGGER_UI)
 FORBIDDEN_ELSEWHERE = (XRAY_SDK, EVENT_HANDLER)  # stream, event, schedule and any trigger added later
@@ -64,6 +65,11 @@ def imported() -> dict[str, set[str]]:
 def test_a_handler_imports_only_what_its_trigger_needs(imported, module, trigger):
     for package in FORBIDDEN_IN_API if trigger == "Api" else FORBIDDEN_ELSEWHERE:
         assert not _loaded(imported[module], package), f"{module} ({trigger}) imports {package} on its cold path"
+
+
+@pytest.mark.parametrize("module", [module for module, trigger in HANDLERS if trigger == "Stream"])
+def test_an_outbox_reads_its_stream_records_without_the_data_classes(imported, module):
+    assert not _loaded(imported[module], DATA_CLASSES), f"{module} imports {DATA_CLASSES} on its cold path"
 
 
 def test_the_xray_sdk_is_loaded_where_a_stage_opts_in_to_its_subsegments():
