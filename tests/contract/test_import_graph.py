@@ -7,6 +7,8 @@ for every function every domain declares, including domains added later.
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import json
 import os
 import subprocess
@@ -70,6 +72,22 @@ def test_a_handler_imports_only_what_its_trigger_needs(imported, module, trigger
 @pytest.mark.parametrize("module", [module for module, trigger in HANDLERS if trigger == "Stream"])
 def test_an_outbox_reads_its_stream_records_without_the_data_classes(imported, module):
     assert not _loaded(imported[module], DATA_CLASSES), f"{module} imports {DATA_CLASSES} on its cold path"
+
+
+def _domain_models() -> list[type]:
+    from pydantic import BaseModel
+
+    modules = [importlib.import_module(".".join(path.relative_to(FUNCTIONS).with_suffix("").parts)) for path in sorted(FUNCTIONS.glob("*/models/*.py"))]
+    return [cls for module in modules for _, cls in inspect.getmembers(module, inspect.isclass) if issubclass(cls, BaseModel) and cls.__module__ == module.__name__]
+
+
+def test_every_domain_model_is_built_on_first_use_not_at_import():
+    from kernel.model import Model
+
+    models = _domain_models()
+    assert len(models) > 20
+    eager = [f"{cls.__module__}.{cls.__name__}" for cls in models if not issubclass(cls, Model) or not cls.model_config.get("defer_build")]
+    assert not eager, f"derive these from kernel.model.Model (decision 17): {eager}"
 
 
 def test_the_xray_sdk_is_loaded_where_a_stage_opts_in_to_its_subsegments():
