@@ -43,7 +43,8 @@ Mapper = Callable[[Change], Iterable[DomainEvent]]
 def change_of(record: dict) -> Change:
     """One record of a DynamoDB stream event (`event["Records"][n]`) as the mapper's Change."""
     stream = record.get("dynamodb") or {}
-    return Change(name=record.get("eventName") or "MODIFY", old=plain_typed(stream.get("OldImage")), new=plain_typed(stream.get("NewImage")))
+    old, new = plain_typed(stream.get("OldImage")), plain_typed(stream.get("NewImage"))
+    return Change(name=record.get("eventName") or "MODIFY", old=old, new=new)
 
 
 class StreamOutbox:

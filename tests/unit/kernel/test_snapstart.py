@@ -46,8 +46,8 @@ def test_the_snapshot_holds_every_model_built(module):
     A fresh interpreter, since the other tests of this process have built models already."""
     functions = Path(__file__).resolve().parents[3] / "functions"
     env = {**os.environ, "PYTHONPATH": str(functions), "TABLE_NAME": "snapshot", "CHANNELS": "{}"}
-    out = subprocess.run([sys.executable, "-c", _SNAPSHOT_PROBE, module], env=env, capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
+    probe = subprocess.run([sys.executable, "-c", _SNAPSHOT_PROBE, module], env=env, capture_output=True, text=True, check=True)
+    assert probe.stdout.strip() == "[]"
 
 
 def test_each_restored_copy_draws_its_own_random_sequence():
