@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from kernel.model import Model
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler import Response
@@ -66,14 +68,14 @@ def problem_from(error: DomainError) -> Response:
     return problem(error.status, error.code, error.title, error.detail, **error.extra)
 
 
-class FieldError(BaseModel):
+class FieldError(Model):
     in_: str = Field(alias="in", description="body, query or path")
     field: str
     type: str
     message: str | None = None
 
 
-class Problem(BaseModel):
+class Problem(Model):
     """RFC 9457 problem details, as every error of the API is answered."""
 
     type: str

@@ -5,6 +5,8 @@ or more events with the domain's pure `mapper`, and puts them on EventBridge in 
 whose mapping raises, or any of whose entries PutEvents reports as failed, is reported as a batch item
 failure, so Lambda retries the stream from that record: nothing is dropped silently. Event ids are
 derived from the stream record, so a retried record republishes the same ids and consumers dedupe.
+Records are read as the plain dicts Lambda delivers: Powertools' data classes package would load every
+event source's classes on the cold path (decision 17).
 """
 
 from __future__ import annotations
@@ -16,13 +18,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord, DynamoDBStreamEvent
-
 from kernel.aws import client
 from kernel.envelope import DomainEvent, Envelope
 from kernel.observability import logger, metrics, observed
 from kernel.settings import settings
-from kernel.table import plain
+from kernel.table import plain_typed
 
 _NAMESPACE = uuid.UUID("6f0d8c1e-2b54-4c0a-9a57-0d6e0e4c1a11")
 PUT_EVENTS_CHUNK = 10
@@ -40,11 +40,11 @@ class Change:
 Mapper = Callable[[Change], Iterable[DomainEvent]]
 
 
-def change_of(record: DynamoDBRecord) -> Change:
-    stream = record.dynamodb
-    old = plain(stream.old_image) if stream and stream.old_image else None
-    new = plain(stream.new_image) if stream and stream.new_image else None
-    return Change(name=record.event_name.name if record.event_name else "MODIFY", old=old, new=new)
+def change_of(record: dict) -> Change:
+    """One record of a DynamoDB stream event (`event["Records"][n]`) as the mapper's Change."""
+    stream = record.get("dynamodb") or {}
+    old, new = plain_typed(stream.get("OldImage")), plain_typed(stream.get("NewImage"))
+    return Change(name=record.get("eventName") or "MODIFY", old=old, new=new)
 
 
 class StreamOutbox:
@@ -52,16 +52,16 @@ class StreamOutbox:
         self.source = source
         self.mapper = mapper
 
-    def entries_for(self, record: DynamoDBRecord) -> list[dict]:
+    def entries_for(self, record: dict) -> list[dict]:
         change = change_of(record)
         item = change.new or change.old or {}
-        approx = record.dynamodb.approximate_creation_date_time if record.dynamodb else None
-        time = datetime.fromtimestamp(approx, UTC) if approx else datetime.now(UTC)
+        approx = (record.get("dynamodb") or {}).get("ApproximateCreationDateTime")
+        time = datetime.fromtimestamp(int(approx), UTC) if approx else datetime.now(UTC)
         entries = []
         for index, event in enumerate(self.mapper(change)):
             envelope = Envelope.wrap(
                 event,
-                id=str(uuid.uuid5(_NAMESPACE, f"{record.event_id}/{index}/{event.TYPE}")),
+                id=str(uuid.uuid5(_NAMESPACE, f"{record.get('eventID')}/{index}/{event.TYPE}")),
                 source=self.source,
                 time=time,
                 correlation_id=item.get("correlation_id"),
@@ -77,14 +77,14 @@ class StreamOutbox:
         return entries
 
     def publish(self, event: dict) -> dict:
-        records = list(DynamoDBStreamEvent(event).records)
+        records = event.get("Records") or []
         pending: list[tuple[int, dict]] = []
         first_failed: int | None = None
         for position, record in enumerate(records):
             try:
                 pending.extend((position, entry) for entry in self.entries_for(record))
             except Exception:
-                logger.exception("could not map stream record", extra={"event_id": record.event_id})
+                logger.exception("could not map stream record", extra={"event_id": record.get("eventID")})
                 first_failed = position
                 break  # later records wait: Lambda resends from the first failed one, in order
         for start in range(0, len(pending), PUT_EVENTS_CHUNK):
@@ -98,7 +98,7 @@ class StreamOutbox:
         metrics.add_metric(name="EventsPublished", unit="Count", value=published)
         if first_failed is None:
             return {"batchItemFailures": []}
-        return {"batchItemFailures": [{"itemIdentifier": records[first_failed].dynamodb.sequence_number}]}
+        return {"batchItemFailures": [{"itemIdentifier": records[first_failed]["dynamodb"]["SequenceNumber"]}]}
 
     def _put(self, chunk: list[tuple[int, dict]]) -> int | None:
         """Put one chunk; the position of its first record with a failed entry, if any."""

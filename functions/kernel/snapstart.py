@@ -2,7 +2,7 @@
 
 With SnapStart, Lambda runs the init once per published version, snapshots the memory, and starts every
 new execution environment from a copy of it. So the init does what the first request would otherwise pay
-for (clients, settings, one pass through the resolver), and each restored copy makes itself unique again:
+for (clients, settings, the models, one pass through the resolver), and each restored copy makes itself unique again:
 `random` is re-seeded, or every copy would choose the same stock shards in the same order
 (inventory.logic.holds). No connection is opened before the snapshot (no AWS call is made), so no copy
 inherits a socket that died with the snapshot.
@@ -17,6 +17,7 @@ import random
 from collections.abc import Callable
 
 from kernel.aws import dynamodb
+from kernel.model import build_deferred
 from kernel.settings import settings
 
 try:
@@ -58,9 +59,11 @@ class _WarmUpContext:
 
 
 def before_snapshot(app) -> dict:
-    """Build what the first request would: the settings, the table's client, the resolver's path."""
+    """Build what the first request would: the settings, the table's client, every model (deferred at
+    import, kernel.model), the resolver's path."""
     if settings().table_name:
         dynamodb()
+    build_deferred()
     return app.resolve(dict(_WARM_UP_EVENT), _WarmUpContext())
 
 

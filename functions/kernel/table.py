@@ -84,7 +84,7 @@ def transact(operations: list[dict]) -> None:
             if error.response["Error"]["Code"] != "TransactionCanceledException":
                 raise
             reasons = [
-                Reason(code=None if r.get("Code") in (None, "None") else r["Code"], item=_typed(r.get("Item")))
+                Reason(code=None if r.get("Code") in (None, "None") else r["Code"], item=plain_typed(r.get("Item")))
                 for r in error.response.get("CancellationReasons", [])
             ]
             if any(reason.code == "ConditionalCheckFailed" for reason in reasons) or attempt == _CONFLICT_RETRIES - 1:
@@ -92,8 +92,9 @@ def transact(operations: list[dict]) -> None:
             time.sleep(random.uniform(0, 0.01 * 2**attempt))  # a conflict: back off and try again
 
 
-def _typed(item: dict | None) -> dict | None:
-    """Error responses are not run through boto3's resource transformation: items come typed."""
+def plain_typed(item: dict | None) -> dict[str, Any] | None:
+    """An item in DynamoDB's typed JSON as plain values, None when absent: stream images, and the old items
+    of error responses (boto3's resource layer does not transform those)."""
     return {name: plain(_deserialize(value)) for name, value in item.items()} if item else None
 
 

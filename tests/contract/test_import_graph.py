@@ -7,6 +7,8 @@ for every function every domain declares, including domains added later.
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import json
 import os
 import subprocess
@@ -23,6 +25,7 @@ XRAY_SDK = "aws_xray_sdk"
 EVENT_HANDLER = "aws_lambda_powertools.event_handler"  # routing, validation, OpenAPI: API functions only
 OPENAPI_MODELS = "aws_lambda_powertools.event_handler.openapi.models"  # the OpenAPI document, ~40 ms of models
 SWAGGER_UI = "aws_lambda_powertools.event_handler.openapi.swagger_ui"
+DATA_CLASSES = "aws_lambda_powertools.utilities.data_classes"  # its __init__ loads every event source's classes
 
 FORBIDDEN_IN_API = (XRAY_SDK, OPENAPI_MODELS, SWAGGER_UI)
 FORBIDDEN_ELSEWHERE = (XRAY_SDK, EVENT_HANDLER)  # stream, event, schedule and any trigger added later
@@ -64,6 +67,33 @@ def imported() -> dict[str, set[str]]:
 def test_a_handler_imports_only_what_its_trigger_needs(imported, module, trigger):
     for package in FORBIDDEN_IN_API if trigger == "Api" else FORBIDDEN_ELSEWHERE:
         assert not _loaded(imported[module], package), f"{module} ({trigger}) imports {package} on its cold path"
+
+
+@pytest.mark.parametrize("module", [module for module, trigger in HANDLERS if trigger == "Stream"])
+def test_an_outbox_reads_its_stream_records_without_the_data_classes(imported, module):
+    assert not _loaded(imported[module], DATA_CLASSES), f"{module} imports {DATA_CLASSES} on its cold path"
+
+
+def _domain_models() -> list[type]:
+    from pydantic import BaseModel
+
+    names = [".".join(path.relative_to(FUNCTIONS).with_suffix("").parts) for path in sorted(FUNCTIONS.glob("*/models/*.py"))]
+    modules = [importlib.import_module(name) for name in names]
+    return [
+        cls
+        for module in modules
+        for _, cls in inspect.getmembers(module, inspect.isclass)
+        if issubclass(cls, BaseModel) and cls.__module__ == module.__name__
+    ]
+
+
+def test_every_domain_model_is_built_on_first_use_not_at_import():
+    from kernel.model import Model
+
+    models = _domain_models()
+    assert len(models) > 20
+    eager = [f"{cls.__module__}.{cls.__name__}" for cls in models if not (issubclass(cls, Model) and cls.model_config.get("defer_build"))]
+    assert not eager, f"derive these from kernel.model.Model (decision 17): {eager}"
 
 
 def test_the_xray_sdk_is_loaded_where_a_stage_opts_in_to_its_subsegments():

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from kernel.model import Model
 from kernel.types import ChannelId, Currency, Identifier, Key, LongText, MinorUnits, Name, ShortText, SkuCode
 
 
-class Price(BaseModel):
+class Price(Model):
     model_config = ConfigDict(extra="forbid")
 
     channel: ChannelId
@@ -15,7 +16,7 @@ class Price(BaseModel):
     amount: MinorUnits
 
 
-class SkuIn(BaseModel):
+class SkuIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     sku: SkuCode
@@ -24,7 +25,7 @@ class SkuIn(BaseModel):
     prices: list[Price] = Field(default_factory=list, max_length=50)
 
 
-class ProductIn(BaseModel):
+class ProductIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     product_id: Identifier
@@ -34,7 +35,7 @@ class ProductIn(BaseModel):
     skus: list[SkuIn] = Field(min_length=1, max_length=90)
 
 
-class PriceIn(BaseModel):
+class PriceIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     currency: Currency

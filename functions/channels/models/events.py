@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from kernel.envelope import DomainEvent
+from kernel.model import Model
 
 
-class SoldLine(BaseModel):
+class SoldLine(Model):
     sku: str
     location_id: str
     quantity: int

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import ConfigDict, Field, TypeAdapter
 
+from kernel.model import Model
 from kernel.types import Identifier, Quantity, SkuCode
 
 # Inventory applies a webhook once per "<channel>:<Omni-Webhook-Id>", its source event id: that key
@@ -13,7 +14,7 @@ from kernel.types import Identifier, Quantity, SkuCode
 SOURCE_EVENT_ID = TypeAdapter(Identifier)
 
 
-class SaleLineIn(BaseModel):
+class SaleLineIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     sku: SkuCode
@@ -21,13 +22,13 @@ class SaleLineIn(BaseModel):
     quantity: Quantity
 
 
-class SaleData(BaseModel):
+class SaleData(Model):
     model_config = ConfigDict(extra="forbid")
 
     lines: list[SaleLineIn] = Field(min_length=1, max_length=25)  # inventory records at most 25 lines per sale
 
 
-class SaleWebhook(BaseModel):
+class SaleWebhook(Model):
     """A sale that already happened at a POS or on a marketplace: inventory records it even when short."""
 
     model_config = ConfigDict(extra="forbid")
@@ -36,7 +37,7 @@ class SaleWebhook(BaseModel):
     data: SaleData
 
 
-class ReceiptData(BaseModel):
+class ReceiptData(Model):
     model_config = ConfigDict(extra="forbid")
 
     sku: SkuCode
@@ -44,7 +45,7 @@ class ReceiptData(BaseModel):
     quantity: Quantity
 
 
-class ReceiptWebhook(BaseModel):
+class ReceiptWebhook(Model):
     """Units that arrived at a location (a warehouse receipt)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -57,6 +58,6 @@ Webhook = Annotated[SaleWebhook | ReceiptWebhook, Field(discriminator="type")]
 WEBHOOK = TypeAdapter(Webhook)
 
 
-class WebhookAccepted(BaseModel):
+class WebhookAccepted(Model):
     id: str = Field(description="the sender's Omni-Webhook-Id")
     status: Literal["accepted"] = "accepted"

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from kernel.model import Model
 
 
-class SkuAvailability(BaseModel):
+class SkuAvailability(Model):
     sku: str
     available: int
     locations: dict[str, int] | None = None  # per serving location, when asked for
 
 
-class Availability(BaseModel):
+class Availability(Model):
     channel: str
     items: list[SkuAvailability]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
+from pydantic import ConfigDict, Field, StrictInt, model_validator
 
+from kernel.model import Model
 from kernel.types import Identifier, Quantity, SkuCode
 
 
@@ -21,7 +22,7 @@ class HoldState(StrEnum):
 ACTIVE = {HoldState.soft, HoldState.hard}
 
 
-class HoldLineIn(BaseModel):
+class HoldLineIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     line: Identifier
@@ -30,7 +31,7 @@ class HoldLineIn(BaseModel):
     quantity: Quantity
 
 
-class ReserveIn(BaseModel):
+class ReserveIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     reference: Identifier = Field(description="cart or order id")
@@ -47,7 +48,7 @@ class ReserveIn(BaseModel):
         return self
 
 
-class Hold(BaseModel):
+class Hold(Model):
     hold_id: str = Field(description="this hold's identity: a line held again after a release is another hold")
     reference: str
     line: str
@@ -62,12 +63,12 @@ class Hold(BaseModel):
     expires_at: str | None = None
 
 
-class HoldLineSelector(BaseModel):
+class HoldLineSelector(Model):
     model_config = ConfigDict(extra="forbid")
 
     lines: list[Identifier] | None = Field(None, min_length=1, max_length=100, description="only these lines; all when absent")
 
 
-class Holds(BaseModel):
+class Holds(Model):
     reference: str
     holds: list[Hold]

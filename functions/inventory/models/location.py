@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import ConfigDict, Field, StrictInt
 
+from kernel.model import Model
 from kernel.types import ChannelId, Flag, Identifier, Latitude, Longitude, Name
 
 
@@ -21,7 +22,7 @@ class Capability(StrEnum):
     ship_from_store = "ship_from_store"
 
 
-class Address(BaseModel):
+class Address(Model):
     model_config = ConfigDict(extra="forbid")
 
     lines: list[Name] = Field(min_length=1, max_length=4)
@@ -30,14 +31,14 @@ class Address(BaseModel):
     country: str = Field(pattern=r"^[A-Z]{2}$", max_length=2, description="ISO 3166-1 alpha-2")
 
 
-class Coordinates(BaseModel):
+class Coordinates(Model):
     model_config = ConfigDict(extra="forbid")
 
     lat: Latitude
     lon: Longitude
 
 
-class LocationIn(BaseModel):
+class LocationIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     name: Name

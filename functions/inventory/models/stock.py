@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import ConfigDict, Field, StrictInt
 
+from kernel.model import Model
 from kernel.types import ChannelId, Count, Identifier, IsoDate, Quantity, ShortText, SkuCode
 
 
-class StockShard(BaseModel):
+class StockShard(Model):
     """One stored stock row: a (SKU, location) has one, or N when the SKU is hot and sharded.
     `available` = on_hand - held - unavailable - safety, maintained by every write so that a
     DynamoDB condition can check it."""
@@ -29,7 +30,7 @@ class StockShard(BaseModel):
     incoming_date: date | None = None
 
 
-class StockLevel(BaseModel):
+class StockLevel(Model):
     """A (SKU, location) as operators see it, all shards summed."""
 
     sku: str
@@ -61,7 +62,7 @@ _COUNT_RULE = {
 }
 
 
-class AdjustmentIn(BaseModel):
+class AdjustmentIn(Model):
     model_config = ConfigDict(extra="forbid", json_schema_extra=_COUNT_RULE)
 
     source_event_id: Identifier = Field(description="the sender's id of this change: a repeat is applied once")
@@ -73,7 +74,7 @@ class AdjustmentIn(BaseModel):
     reason: ShortText = ""
 
 
-class TransferIn(BaseModel):
+class TransferIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     source_event_id: Identifier
@@ -83,7 +84,7 @@ class TransferIn(BaseModel):
     quantity: Quantity
 
 
-class SaleLineIn(BaseModel):
+class SaleLineIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     sku: SkuCode
@@ -91,7 +92,7 @@ class SaleLineIn(BaseModel):
     quantity: Quantity
 
 
-class SaleIn(BaseModel):
+class SaleIn(Model):
     """A sale that already happened in a store or on a marketplace: it is recorded even when short."""
 
     model_config = ConfigDict(extra="forbid")
@@ -100,7 +101,7 @@ class SaleIn(BaseModel):
     lines: list[SaleLineIn] = Field(min_length=1, max_length=25)
 
 
-class Adjustment(BaseModel):
+class Adjustment(Model):
     """The ledger entry of an applied adjustment, transfer or sale (its idempotency record too)."""
 
     source_event_id: str
@@ -114,32 +115,32 @@ class Adjustment(BaseModel):
     applied_at: str
 
 
-class SafetyStockIn(BaseModel):
+class SafetyStockIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     quantity: Count
 
 
-class IncomingIn(BaseModel):
+class IncomingIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     quantity: Count
     expected_date: IsoDate | None = None
 
 
-class BufferIn(BaseModel):
+class BufferIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     quantity: Count
 
 
-class Buffer(BaseModel):
+class Buffer(Model):
     sku: str
     channel: ChannelId
     quantity: int
 
 
-class ShardingIn(BaseModel):
+class ShardingIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     shards: StrictInt = Field(ge=1, le=20)

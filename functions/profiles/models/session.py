@@ -1,8 +1,8 @@
 """Who the API sees calling."""
 
-from pydantic import BaseModel
+from kernel.model import Model
 
 
-class Session(BaseModel):
+class Session(Model):
     customer_id: str
     channel: str

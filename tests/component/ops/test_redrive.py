@@ -56,9 +56,8 @@ def test_a_parked_batch_is_republished_with_its_original_event_ids_and_removed(p
     [published] = inventory.captured(queue)
     # The same id the outbox gives this stream record in the first place: consumers dedupe a repeat.
     from inventory.handlers.outbox import outbox
-    from kernel.outbox import DynamoDBRecord
 
-    [entry] = outbox.entries_for(DynamoDBRecord(event["Records"][0]))
+    [entry] = outbox.entries_for(event["Records"][0])
     assert published["detail"]["id"] == json.loads(entry["Detail"])["id"]
 
 

@@ -2,7 +2,11 @@
 
 import importlib
 import json
+import os
 import random
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -21,6 +25,29 @@ def test_before_the_snapshot_the_client_is_built_and_the_resolver_answered_witho
         assert aws.dynamodb.cache_info().currsize == 1
     assert answer["statusCode"] == 404
     assert json.loads(answer["body"])["code"] == "route_not_found"
+
+
+_SNAPSHOT_PROBE = """
+import importlib, sys
+from kernel import model, snapstart
+snapstart.before_snapshot(importlib.import_module(sys.argv[1]).app)
+pending, unbuilt = list(model.Model.__subclasses__()), []
+while pending:
+    cls = pending.pop()
+    pending.extend(cls.__subclasses__())
+    unbuilt += [] if cls.__pydantic_complete__ else [cls.__name__]
+print(unbuilt)
+"""
+
+
+@pytest.mark.parametrize("module", API_MODULES)
+def test_the_snapshot_holds_every_model_built(module):
+    """Models are built on first use (kernel.model): a snapshot must not leave that to each restored copy.
+    A fresh interpreter, since the other tests of this process have built models already."""
+    functions = Path(__file__).resolve().parents[3] / "functions"
+    env = {**os.environ, "PYTHONPATH": str(functions), "TABLE_NAME": "snapshot", "CHANNELS": "{}"}
+    probe = subprocess.run([sys.executable, "-c", _SNAPSHOT_PROBE, module], env=env, capture_output=True, text=True, check=True)
+    assert probe.stdout.strip() == "[]"
 
 
 def test_each_restored_copy_draws_its_own_random_sequence():
