@@ -39,6 +39,12 @@ class InsufficientStock(Conflict):
     code, title = "insufficient_stock", "Insufficient stock"
 
 
+class IdempotencyKeyReused(Conflict):
+    """A key (source event id, Idempotency-Key, hold line) sent again by its caller with other content."""
+
+    code, title = "idempotency_key_reused", "Idempotency key reused"
+
+
 class Unprocessable(DomainError):
     status, code, title = 422, "invalid_request", "Invalid request"
 

@@ -19,11 +19,9 @@ from inventory.logic.adjustments import adjust, record_sale
 from inventory.models.stock import AdjustmentIn, AdjustmentKind, SaleIn, SaleLineIn
 from kernel.consumer import Reaction, event_handler
 from kernel.envelope import Envelope
-from kernel.errors import Conflict, Forbidden, NotFound
+from kernel.errors import Forbidden, IdempotencyKeyReused, NotFound
 from kernel.observability import logger, metrics
 from kernel.settings import Channel, settings
-
-KEY_REUSED = "idempotency_key_reused"
 
 
 def _registered(channel_id: str) -> Channel:
@@ -58,9 +56,7 @@ def _dropping_unknown_items(reaction: Reaction) -> Reaction:
     def react(event: Envelope) -> None:
         try:
             reaction(event)
-        except (NotFound, Forbidden, Conflict) as refused:
-            if isinstance(refused, Conflict) and refused.code != KEY_REUSED:
-                raise  # contention: a retry may pass
+        except (NotFound, Forbidden, IdempotencyKeyReused) as refused:  # other conflicts (contention) raise: a retry may pass
             logger.warning("channel event refused: dropped", extra={"detail": refused.detail, "field": refused.extra.get("field")})
             metrics.add_metric(name="ChannelEventsDropped", unit="Count", value=1)
 

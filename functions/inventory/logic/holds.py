@@ -17,7 +17,7 @@ from inventory.logic.shards import learn, shard_counts
 from inventory.logic.spread import Fixed, plan
 from inventory.models.holds import ACTIVE, Hold, HoldLineIn, Holds, HoldState, ReserveIn
 from kernel import clock, table
-from kernel.errors import Conflict, InsufficientStock, NotFound, Unprocessable
+from kernel.errors import Conflict, IdempotencyKeyReused, InsufficientStock, NotFound, Unprocessable
 from kernel.settings import Channel
 
 MAX_ATTEMPTS = 8
@@ -123,9 +123,8 @@ def _existing(hold: Hold, line: HoldLineIn, channel: Channel, kind: HoldState) -
         return hold
     if hold.state not in ACTIVE:
         raise Conflict(f"line {line.line} at {line.location_id} of {hold.reference} is {hold.state.value}", field="lines")
-    raise Conflict(
+    raise IdempotencyKeyReused(
         f"line {line.line} at {line.location_id} of {hold.reference} is already held with another {differs} ({hold.state.value})",
-        code="idempotency_key_reused",
         field="hold" if differs == "hold" else "lines",
     )
 

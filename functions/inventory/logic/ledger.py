@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from inventory.dal import locations, skus
 from kernel import table
-from kernel.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessable
+from kernel.errors import Conflict, DomainError, Forbidden, IdempotencyKeyReused, NotFound, Unprocessable
 from kernel.settings import Channel
 
 MAX_ATTEMPTS = 8
@@ -61,11 +61,7 @@ def same_request(stored: dict, expected: Mapping[str, object], fields: Mapping[s
     field that carries it, which the 409 names."""
     for attribute, field in fields.items():
         if stored.get(attribute) != expected.get(attribute):
-            raise Conflict(
-                f"source_event_id {stored.get('source_event_id')} was used for another change ({field} differs)",
-                code="idempotency_key_reused",
-                field=field,
-            )
+            raise IdempotencyKeyReused(f"source_event_id {stored.get('source_event_id')} was used for another change ({field} differs)", field=field)
 
 
 def retry(_: list[dict]) -> None:
