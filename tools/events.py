@@ -15,7 +15,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "events" / "schemas"
-EVENT_MODULES = ("catalog.models.events", "inventory.models.events", "channels.models.events")
+# Every domain that publishes: a package with models/events.py (found, not listed).
+EVENT_MODULES = tuple(sorted(f"{path.parent.parent.name}.models.events" for path in (ROOT / "functions").glob("*/models/events.py")))
 
 
 def event_classes() -> list[type]:

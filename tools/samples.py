@@ -86,6 +86,17 @@ def queue(queue_name: str, bodies: list[dict]) -> dict:
 POS_SALE = {"type": "sale", "data": {"lines": [{"sku": "TEE-ORG-S", "location_id": "paris-rivoli", "quantity": 2}, {"sku": "MUG-STONE-BLUE", "location_id": "paris-rivoli", "quantity": 1}]}}
 POS_RECEIPT = {"type": "receipt", "data": {"sku": "TEE-ORG-M", "location_id": "paris-rivoli", "quantity": 24}}
 INBOX_ITEM = {"pk": "WEBHOOK#pos", "sk": "pos-7731-0042", "type": "webhook", "channel": "pos", "channel_kind": "store", "webhook_id": "pos-7731-0042", "payload": POS_SALE, "received_at": "2026-11-23T12:00:00.000000Z", "ttl": SAMPLE_TIME + 30 * 86_400, "seq": 1, "correlation_id": "sample-correlation"}
+ORDER_ITEM = {
+    "pk": "ORDER#5f0c9a3e2b7d4e61a8c3f2d1e0b9a871", "sk": "ORDER", "type": "order", "order_id": "5f0c9a3e2b7d4e61a8c3f2d1e0b9a871", "number": "W-7K3QX2",
+    "channel": "web", "channel_kind": "storefront", "origin": "checkout", "customer_id": "alice", "contact": {"email": "alice@example.com"},
+    "status": "awaiting_payment", "version": 1, "delivery_mode": "pickup", "delivery": "pickup", "payment": "online", "paid": False,
+    "pay_by": "2026-11-23T12:30:00.000000Z", "pickup_location_id": "paris-rivoli",
+    "lines": [{"line": "1", "sku": "TEE-ORG-S", "quantity": 2, "unit_price": 1999, "line_total": 3998, "tax": 666, "location_id": "paris-rivoli", "fulfilment_id": "F1"}],
+    "fulfilments": [{"fulfilment_id": "F1", "location_id": "paris-rivoli", "kind": "pickup", "lines": ["1"], "status": "pending"}],
+    "totals": {"currency": "EUR", "subtotal": 3998, "shipping": 0, "tax": 666, "grand_total": 3998, "tax_inclusive": True},
+    "timeline": [{"at": "2026-11-23T12:00:00.000000Z", "kind": "status", "status": "awaiting_payment", "message": "placed on web; awaiting payment"}],
+    "placed_at": "2026-11-23T12:00:00.000000Z", "updated_at": "2026-11-23T12:00:00.000000Z", "correlation_id": "sample-correlation",
+}
 STOCK_ROW = {"pk": "SKU#TEE-ORG-S", "sk": "STOCK#paris-rivoli#000", "type": "stock", "sku": "TEE-ORG-S", "location_id": "paris-rivoli", "shard": 0, "on_hand": 12, "held": 0, "unavailable": 0, "safety": 2, "available": 10, "seq": 3}
 
 
@@ -132,6 +143,13 @@ def samples() -> dict[str, dict[str, dict]]:
         },
         "InventoryLocationRecompute": {
             "location-chunk": queue("InventoryLocationRecomputeWorkQueue", [{"location_id": "paris-rivoli", "skus": ["MUG-STONE-BLUE", "TEE-ORG-M", "TEE-ORG-S"]}]),
+        },
+        "OrdersApi": {
+            "get-my-orders": api("GET", "/v1/me/orders", "/v1/me/orders", identity=channel("app"), claims={"sub": "alice", "token_use": "id"}),
+        },
+        "OrdersOutbox": {
+            "order-placed": stream("orders", [("INSERT", None, ORDER_ITEM)]),
+            "order-paid": stream("orders", [("MODIFY", ORDER_ITEM, {**ORDER_ITEM, "status": "paid", "paid": True, "version": 2, "updated_at": "2026-11-23T12:05:00.000000Z"})]),
         },
         "OpsApi": {
             "post-redrive": api("POST", "/v1/ops/redrive", "/v1/ops/redrive", {"limit": 10}, OPERATOR),

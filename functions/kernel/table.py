@@ -4,7 +4,7 @@ consistent batched reads and queries, and conversions between stored and plain v
 A dal names the table it belongs to, `Table("inventory")`; the function's environment says which table
 that is (kernel.settings: its own TABLE_NAME, or TABLES for a function that writes to another domain's
 table). Operations carry their table, so one `transact` and one `batch_get` span several tables: the
-owner of a table builds its operations, another domain only composes them (decision 31)."""
+owner of a table builds its operations, another domain only composes them (decision 32)."""
 
 from __future__ import annotations
 

@@ -211,7 +211,7 @@ class OmniFunction(Construct):
             table.encryption_key.grant_decrypt(self.function)
 
     def write_to(self, domain: str, own: dynamodb.ITable | None, others: Mapping[str, tuple[dynamodb.ITable, tuple[str, ...]]]) -> None:
-        """Compose other domains' operations into this function's transactions (decision 31): on each
+        """Compose other domains' operations into this function's transactions (decision 32): on each
         table, only reads, condition checks, puts and updates (no delete, scan or batch write), and only
         on items whose partition key matches the owner's `composable_keys`; TABLES names every table
         the function uses, its own included (kernel.settings looks each one up there)."""

@@ -1,4 +1,4 @@
-"""kernel.table across two domains' tables (decision 31): a dal names its table, the environment says
+"""kernel.table across two domains' tables (decision 32): a dal names its table, the environment says
 which one it is, and one transaction or batched read spans both, its refusals lined up with the operations."""
 
 import json

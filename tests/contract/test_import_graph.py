@@ -101,7 +101,7 @@ def test_the_xray_sdk_is_loaded_where_a_stage_opts_in_to_its_subsegments():
 
 
 # A domain reaches another one only through what that one publishes: its events' models (the contract
-# consumers validate) and its public logic interfaces, named here (decision 31); never its dal or rules.
+# consumers validate) and its public logic interfaces, named here (decision 32); never its dal or rules.
 PUBLIC_INTERFACES = {"inventory.logic.for_orders"}  # inventory's operations that orders composes
 
 

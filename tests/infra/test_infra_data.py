@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from aws_cdk.assertions import Match
 
-DOMAIN_TABLES = {"catalog", "inventory", "channels"}
+from omni_infra.domains import table_domains
+
+DOMAIN_TABLES = set(table_domains())
 
 
 def test_one_table_per_domain_with_data(synth):

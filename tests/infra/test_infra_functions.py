@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from omni_infra.domains import table_domains
+
 EXPECTED_HANDLERS = {
     "catalog.handlers.api.handler",
     "catalog.handlers.outbox.handler",
@@ -14,6 +16,8 @@ EXPECTED_HANDLERS = {
     "inventory.handlers.hold_sweeper.handler",
     "inventory.handlers.channel_sync.handler",
     "inventory.handlers.location_recompute.handler",
+    "orders.handlers.api.handler",
+    "orders.handlers.outbox.handler",
     "profiles.handlers.api.handler",
     "channels.handlers.api.handler",
     "channels.handlers.outbox.handler",
@@ -74,7 +78,7 @@ def test_environment(synth):
         assert env["POWERTOOLS_METRICS_NAMESPACE"] == "Omni", name
         assert env["POWERTOOLS_LOG_LEVEL"] in ("DEBUG", "INFO"), name
         assert "Fn::ImportValue" in env["EVENT_BUS_NAME"], name
-        if domain in ("catalog", "inventory", "channels"):
+        if domain in table_domains():
             assert synth.table_id(domain) in json.dumps(env["TABLE_NAME"]), name
         else:
             assert "TABLE_NAME" not in env, name

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from omni_infra.domains import table_domains
+
 # Actions that have no resource-level permissions, the only ones allowed on Resource "*".
 STAR_RESOURCE_ALLOWED = {"xray:PutTraceSegments", "xray:PutTelemetryRecords", "dynamodb:ListStreams"}
 
@@ -39,7 +41,7 @@ def test_only_actions_without_resource_permissions_use_star(synth):
 
 
 def test_domains_cannot_touch_each_others_tables(synth):
-    tables = {domain: synth.table_id(domain) for domain in ("catalog", "inventory", "channels")}
+    tables = {domain: synth.table_id(domain) for domain in table_domains()}
     for fn_id, fn in synth.functions().items():
         domain = fn["Properties"]["Handler"].split(".")[0]
         for statement in synth.statements_of(fn_id):
@@ -74,7 +76,7 @@ def test_indexes_granted_by_name_not_wildcard(dev):
 
 
 def test_outboxes_read_only_the_stream(dev):
-    for domain in ("catalog", "inventory", "channels"):
+    for domain in table_domains():
         fn_id, _ = dev.function_by_handler(f"{domain}.handlers.outbox.handler")
         item_actions = {a for s in dev.statements_of(fn_id) for a in _actions(s) if a in ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query")}
         assert not item_actions, f"{domain} outbox needs the stream only"
@@ -88,7 +90,7 @@ def test_only_outboxes_put_events(synth):
         if "events:PutEvents" in _actions(statement):
             publishers.add(synth.functions()[fn_id]["Properties"]["Handler"])
             assert "Fn::ImportValue" in json.dumps(statement["Resource"]), "the omni bus only"
-    outboxes = {"catalog.handlers.outbox.handler", "inventory.handlers.outbox.handler", "channels.handlers.outbox.handler"}
+    outboxes = {f"{domain}.handlers.outbox.handler" for domain in table_domains()}
     assert publishers == outboxes | {"ops.handlers.api.handler"}  # the redrive republishes the outboxes' events
 
 
@@ -99,7 +101,7 @@ def test_an_outbox_may_put_only_events_of_its_own_domain(synth):
         if "events:PutEvents" not in _actions(statement):
             continue
         domain = synth.functions()[fn_id]["Properties"]["Handler"].split(".", 1)[0]
-        sources = ["omni.catalog", "omni.channels", "omni.inventory"] if domain == "ops" else [f"omni.{domain}"]
+        sources = sorted(f"omni.{name}" for name in table_domains()) if domain == "ops" else [f"omni.{domain}"]
         assert statement["Condition"] == {"StringEquals": {"events:source": sources}}, fn_id
 
 
@@ -119,10 +121,7 @@ def test_outboxes_may_only_park_batches_and_only_the_redrive_reads_or_removes_th
                 assert resource.endswith('"/aws/lambda/*"]]}'), f"{handler}: {action} beyond Lambda's prefix"
             granted.setdefault(handler, set()).add(action)
     outbox = {"s3:ListBucket", "s3:PutObject"}  # what Lambda's S3 on-failure destination needs
-    assert granted == {
-        "catalog.handlers.outbox.handler": outbox,
-        "inventory.handlers.outbox.handler": outbox,
-        "channels.handlers.outbox.handler": outbox,
+    assert granted == {f"{domain}.handlers.outbox.handler": outbox for domain in table_domains()} | {
         "ops.handlers.api.handler": {"s3:ListBucket", "s3:GetObject", "s3:DeleteObject"},
     }
 

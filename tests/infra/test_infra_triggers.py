@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from omni_infra.domains import table_domains
+
 
 def _dlq_alarm_queues(synth) -> set[str]:
     queues = set()
@@ -20,7 +22,7 @@ def _dlq_alarm_queues(synth) -> set[str]:
 
 def test_stream_mappings_are_bounded_and_park_what_fails_whole_in_the_alarmed_bucket(synth):
     mappings = {k: v for k, v in synth.resources("AWS::Lambda::EventSourceMapping").items() if "StartingPosition" in v["Properties"]}
-    assert len(mappings) == 3  # one outbox per table
+    assert len(mappings) == len(table_domains())  # one outbox per table
     (bucket,) = synth.resources("AWS::S3::Bucket", "stateful").values()
     name_parts = json.dumps(bucket["Properties"]["BucketName"])
     (alarm,) = [a["Properties"] for a in synth.resources("AWS::CloudWatch::Alarm").values() if a["Properties"].get("Namespace") == "AWS/S3"]
@@ -52,7 +54,7 @@ def test_the_parked_batches_bucket_is_encrypted_private_tls_only_and_expires(syn
 
 
 def test_outboxes_consume_their_own_table_stream(dev):
-    for domain in ("catalog", "inventory", "channels"):
+    for domain in table_domains():
         fn_id, _ = dev.function_by_handler(f"{domain}.handlers.outbox.handler")
         (mapping,) = [
             m

@@ -1,6 +1,6 @@
 """Inventory's public interface for orders: the only inventory module another domain may import.
 
-Checkout places an order and hard-holds its stock in one TransactWriteItems (decision 31). Inventory keeps
+Checkout places an order and hard-holds its stock in one TransactWriteItems (decision 32). Inventory keeps
 its keys, conditions and rules; orders only composes what this module builds:
 
 1. `keys(skus, location_ids)`: the inventory items checkout adds to its one batched read (on `TABLE`):

@@ -32,7 +32,7 @@ class TableSpec:
 
     indexes: Mapping[str, str] = field(default_factory=dict)  # index name -> what it is for
     # Partition key patterns (IAM StringLike) of the items other domains' functions may read and write
-    # through this domain's public logic interface, when they declare `writes_to` this domain (decision 31).
+    # through this domain's public logic interface, when they declare `writes_to` this domain (decision 32).
     composable_keys: tuple[str, ...] = ()
 
 

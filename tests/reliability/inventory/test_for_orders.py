@@ -1,5 +1,5 @@
 """inventory.logic.for_orders on DynamoDB Local: another domain's transaction places and moves holds with
-inventory's own operations (decision 31), read once, written once, all or nothing across both tables."""
+inventory's own operations (decision 32), read once, written once, all or nothing across both tables."""
 
 import json
 

@@ -1,0 +1,153 @@
+"""An order: what was bought, where each line comes from, what it costs, and everything that happened to it.
+
+An order is one item in the orders table (lines, fulfilments and timeline inside it: a cart has at most
+25 lines and an order a bounded number of transitions), so every change of an order is one conditional
+write guarded by its `version`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from kernel.model import Model
+from orders.models.sourcing import Sourcing
+
+
+class OrderStatus(StrEnum):
+    placed = "placed"
+    awaiting_payment = "awaiting_payment"
+    paid = "paid"
+    allocated = "allocated"
+    picking = "picking"
+    ready_for_pickup = "ready_for_pickup"
+    shipped = "shipped"
+    collected = "collected"
+    delivered = "delivered"
+    closed = "closed"
+    cancelled = "cancelled"
+
+
+class Origin(StrEnum):
+    checkout = "checkout"  # placed through Omni's checkout by a storefront
+    channel = "channel"  # a marketplace or POS order that joined the book (ChannelOrderReceived)
+
+
+class PaymentMode(StrEnum):
+    online = "online"  # paid through payments before fulfilment
+    in_store = "in_store"  # buy online, pay in store: paid at the counter when collected
+    prepaid = "prepaid"  # a channel order, paid where it was placed
+
+
+class DeliveryMode(StrEnum):
+    """What the shopper chose."""
+
+    ship = "ship"  # to an address, from wherever sourcing decides (a warehouse or a store)
+    pickup = "pickup"  # at a store: buy online pick up in store, or reserve online and collect
+
+
+class Delivery(StrEnum):
+    """How the order is delivered, after sourcing: the contract's `delivery` of OrderPlaced."""
+
+    ship = "ship"  # one shipment from a warehouse
+    ship_from_store = "ship_from_store"  # one shipment from a store
+    split = "split"  # several shipments
+    pickup = "pickup"
+
+
+class FulfilmentKind(StrEnum):
+    ship = "ship"
+    pickup = "pickup"
+
+
+class FulfilmentStatus(StrEnum):
+    pending = "pending"  # sourced, stock hard-held
+    picking = "picking"
+    picked = "picked"  # stock committed: the units left the shelf
+    ready_for_pickup = "ready_for_pickup"
+    shipped = "shipped"
+    collected = "collected"
+    delivered = "delivered"
+    cancelled = "cancelled"
+
+
+class Contact(Model):
+    email: str | None = None
+    phone: str | None = None
+
+
+class ShippingAddress(Model):
+    name: str
+    line1: str
+    line2: str | None = None
+    city: str
+    postcode: str
+    country: str = Field(description="ISO 3166-1 alpha-2")
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+class OrderLine(Model):
+    line: str
+    sku: str
+    quantity: int
+    unit_price: int
+    line_total: int
+    tax: int
+    location_id: str = Field(description="where sourcing put the line")
+    fulfilment_id: str
+
+
+class Fulfilment(Model):
+    """The lines one location ships or hands over: a shipment, or a pickup at a store."""
+
+    fulfilment_id: str
+    location_id: str
+    kind: FulfilmentKind
+    lines: list[str]
+    status: FulfilmentStatus = FulfilmentStatus.pending
+
+
+class Totals(Model):
+    currency: str
+    subtotal: int
+    shipping: int
+    tax: int
+    grand_total: int
+    tax_inclusive: bool
+
+
+class TimelineEntry(Model):
+    at: str
+    kind: str = Field(description="status, payment, refund, return, sourcing, note")
+    status: OrderStatus | None = Field(None, description="the status the order moved to (kind status)")
+    message: str
+
+
+class Order(Model):
+    order_id: str
+    number: str = Field(description="short and human-readable, for receipts and store counters")
+    channel: str
+    channel_kind: str
+    origin: Origin = Origin.checkout
+    channel_order_id: str | None = None
+    customer_id: str | None = None
+    profile_id: str | None = None
+    contact: Contact = Field(default_factory=Contact)
+    status: OrderStatus
+    version: int = Field(1, description="grows by one with every change of the order")
+    delivery_mode: DeliveryMode
+    delivery: Delivery
+    payment: PaymentMode
+    paid: bool = False
+    pay_by: str | None = None
+    pickup_location_id: str | None = None
+    address: ShippingAddress | None = None
+    lines: list[OrderLine]
+    fulfilments: list[Fulfilment]
+    totals: Totals
+    sourcing: Sourcing | None = None
+    timeline: list[TimelineEntry]
+    placed_at: str
+    updated_at: str
