@@ -19,6 +19,7 @@ release on cancellation): `hold_keys`/`held` or `holds_of` read the holds, then 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -35,12 +36,32 @@ from kernel.errors import Conflict, NotFound
 
 __all__ = [
     "TABLE", "Capability", "Hold", "HoldLineIn", "HoldState", "HoldsMoved", "Location", "Reservation", "Stock",
-    "commit", "confirm", "hold_keys", "held", "holds_of", "keys", "release", "reserve",
+    "commit", "confirm", "forget_locations", "hold_keys", "held", "holds_of", "keys", "location_ids", "release", "reserve",
 ]  # fmt: skip
 
 TABLE = inventory_keys.TABLE
 HoldsMoved = holds.HoldsMoved
 Row = tuple[str, str]  # (sku, location)
+
+
+_LOCATIONS_TTL_SECONDS = 60.0
+_location_ids: tuple[list[str], float] = ([], 0.0)
+
+
+def location_ids() -> list[str]:
+    """Every location's id, cached a minute per container: the candidates checkout reads with `keys`
+    (their rows themselves are read fresh in the batch; a new location becomes a candidate within a minute)."""
+    global _location_ids
+    ids, valid_until = _location_ids
+    if valid_until < time.monotonic():
+        ids = [location.location_id for location in location_rows.all_locations()]
+        _location_ids = (ids, time.monotonic() + _LOCATIONS_TTL_SECONDS)
+    return ids
+
+
+def forget_locations() -> None:
+    global _location_ids
+    _location_ids = ([], 0.0)
 
 
 def keys(skus: Iterable[str], location_ids: Iterable[str]) -> list[dict]:
