@@ -42,6 +42,14 @@ def api(method: str, resource: str, path: str, body=None, identity=None, query=N
     return event
 
 
+def checkout_sample() -> dict:
+    body = {"lines": [{"sku": "TEE-ORG-S", "quantity": 2, "unit_price": 1999}], "delivery": "pickup", "pickup_location_id": "paris-rivoli"}
+    event = api("POST", "/v1/checkout", "/v1/checkout", body, identity=channel("web"), claims={"sub": "alice", "token_use": "id"})
+    event["headers"]["Idempotency-Key"] = "checkout-7f3a"
+    event["multiValueHeaders"]["Idempotency-Key"] = ["checkout-7f3a"]
+    return event
+
+
 SAMPLE_WEBHOOK_SECRET = "sample-webhook-secret-not-used-anywhere"
 SAMPLE_TIME = 1795420800  # 2026-11-23T12:00:00Z, the time of every sample
 
@@ -146,6 +154,11 @@ def samples() -> dict[str, dict[str, dict]]:
         },
         "OrdersApi": {
             "get-my-orders": api("GET", "/v1/me/orders", "/v1/me/orders", identity=channel("app"), claims={"sub": "alice", "token_use": "id"}),
+            "put-cart-line": api("PUT", "/v1/cart/lines/{sku}", "/v1/cart/lines/TEE-ORG-S", {"quantity": 2}, identity=channel("app"), claims={"sub": "alice", "token_use": "id"}),
+            "post-checkout": checkout_sample(),
+        },
+        "OrdersPriceSync": {
+            "price-changed": bus_event("omni.catalog", "PriceChanged", {"sku": "TEE-ORG-S", "product_id": "tee-organic", "channel": "web", "currency": "EUR", "amount": 1799, "previous_amount": 1999, "seq": 2}),
         },
         "OrdersOutbox": {
             "order-placed": stream("orders", [("INSERT", None, ORDER_ITEM)]),

@@ -13,7 +13,7 @@ import typing
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.event_handler.middlewares.openapi_validation import OpenAPIRequestValidationMiddleware
-from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.openapi.params import Header, Query
 from pydantic import BaseModel
 
 from kernel.auth import CREDENTIAL_ERRORS
@@ -32,7 +32,7 @@ def _takes_body(annotation) -> bool:
 
 def _requires_query(parameter: inspect.Parameter, annotation) -> bool:
     metadata = typing.get_args(annotation)[1:] if typing.get_origin(annotation) is typing.Annotated else ()
-    return parameter.default is inspect.Parameter.empty and any(isinstance(item, Query) for item in metadata)
+    return parameter.default is inspect.Parameter.empty and any(isinstance(item, (Query, Header)) for item in metadata)
 
 
 def documented_responses(func, status_code: int, summary: str | None, security, declared: dict | None, extensions: dict | None = None) -> dict[int, dict]:

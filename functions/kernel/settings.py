@@ -22,6 +22,9 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     table_name: str = ""
+    # Domain -> table name, for a function that writes to another domain's table too (its own included):
+    # every table it names is looked up here, so one it was not granted fails before any call.
+    tables: dict[str, str] = Field(default_factory=dict)
     event_bus_name: str = "default"
     stage: str = "dev"
     service: str = Field("omni", alias="powertools_service_name")
@@ -37,10 +40,18 @@ class Settings(BaseModel):
     # the functions that send to it.
     queue_urls: dict[str, str] = Field(default_factory=dict)
 
-    @field_validator("channels", "webhook_secrets", "outbox_tables", "queue_urls", mode="before")
+    @field_validator("channels", "tables", "webhook_secrets", "outbox_tables", "queue_urls", mode="before")
     @classmethod
     def _parse_json(cls, value):
         return json.loads(value) if isinstance(value, str) and value else (value or {})
+
+    def table_of(self, domain: str | None) -> str:
+        """The table of `domain` (None: the function's own). A function given no TABLES has one table."""
+        if domain is None or not self.tables:
+            return self.table_name
+        if domain not in self.tables:
+            raise LookupError(f"this function may not use the {domain} table (TABLES names {sorted(self.tables)})")
+        return self.tables[domain]
 
     @property
     def channel_ids(self) -> frozenset[str]:

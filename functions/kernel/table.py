@@ -1,10 +1,16 @@
-"""A domain table's primitives, for every domain's dal: transactions that report why they failed,
-consistent batched reads and queries, and conversions between stored and plain values. No keys here."""
+"""Domain tables' primitives, for every domain's dal: transactions that report why they failed,
+consistent batched reads and queries, and conversions between stored and plain values. No keys here.
+
+A dal names the table it belongs to, `Table("inventory")`; the function's environment says which table
+that is (kernel.settings: its own TABLE_NAME, or TABLES for a function that writes to another domain's
+table). Operations carry their table, so one `transact` and one `batch_get` span several tables: the
+owner of a table builds its operations, another domain only composes them (decision 32)."""
 
 from __future__ import annotations
 
 import random
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -30,7 +36,8 @@ class Reason:
 
 
 class Rejected(Exception):
-    """A transaction was refused by a condition: `reasons` line up with the operations."""
+    """A transaction was refused by a condition: `reasons` line up with the operations, whatever
+    table each is on."""
 
     def __init__(self, reasons: list[Reason]):
         super().__init__([reason.code for reason in reasons])
@@ -98,94 +105,112 @@ def plain_typed(item: dict | None) -> dict[str, Any] | None:
     return {name: plain(_deserialize(value)) for name, value in item.items()} if item else None
 
 
-def _with_table(operation: dict, kind: str) -> dict:
-    body = {"TableName": settings().table_name, "ReturnValuesOnConditionCheckFailure": "ALL_OLD", **operation}
+def _operation(table_name: str, operation: dict, kind: str) -> dict:
+    body = {"TableName": table_name, "ReturnValuesOnConditionCheckFailure": "ALL_OLD", **operation}
     return {kind: {key: value for key, value in body.items() if value not in (None, {}, "")}}
 
 
-def put(item: dict, condition: str | None = None, values: dict | None = None, names: dict | None = None) -> dict:
-    return _with_table({"Item": item, "ConditionExpression": condition, "ExpressionAttributeValues": values, "ExpressionAttributeNames": names}, "Put")
+@dataclass(frozen=True)
+class Table:
+    """One domain's table, named by its domain; `Table(None)` is the function's own table (TABLE_NAME)."""
+
+    domain: str | None = None
+
+    @property
+    def name(self) -> str:
+        return settings().table_of(self.domain)
+
+    def put(self, item: dict, condition: str | None = None, values: dict | None = None, names: dict | None = None) -> dict:
+        return _operation(self.name, {"Item": item, "ConditionExpression": condition, "ExpressionAttributeValues": values, "ExpressionAttributeNames": names}, "Put")
+
+    def update(self, key: dict, expression: str, condition: str | None = None, values: dict | None = None, names: dict | None = None) -> dict:
+        return _operation(
+            self.name,
+            {"Key": key, "UpdateExpression": expression, "ConditionExpression": condition, "ExpressionAttributeValues": values, "ExpressionAttributeNames": names},
+            "Update",
+        )
+
+    def check(self, key: dict, condition: str = "attribute_exists(pk)", values: dict | None = None, names: dict | None = None) -> dict:
+        return _operation(self.name, {"Key": key, "ConditionExpression": condition, "ExpressionAttributeValues": values, "ExpressionAttributeNames": names}, "ConditionCheck")
+
+    def put_now(self, item: dict, condition: str = "attribute_not_exists(pk)", values: dict | None = None) -> bool:
+        """One conditional put outside a transaction; False when the condition refused it."""
+        arguments = {"TableName": self.name, "Item": item, "ConditionExpression": condition}
+        if values:
+            arguments["ExpressionAttributeValues"] = values
+        try:
+            dynamodb().put_item(**arguments)
+            return True
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+
+    def update_now(self, key: dict, expression: str, condition: str | None = None, values: dict | None = None, names: dict | None = None) -> dict | None:
+        """One update outside a transaction; the item after it, or None when the condition failed."""
+        arguments = {"TableName": self.name, "Key": key, "UpdateExpression": expression, "ReturnValues": "ALL_NEW"}
+        for name, value in (("ConditionExpression", condition), ("ExpressionAttributeValues", values), ("ExpressionAttributeNames", names)):
+            if value:
+                arguments[name] = value
+        try:
+            return plain(dynamodb().update_item(**arguments)["Attributes"])
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return None
+            raise
+
+    def get(self, key: dict) -> dict | None:
+        item = dynamodb().get_item(TableName=self.name, Key=key, ConsistentRead=True).get("Item")
+        return plain(item) if item else None
+
+    def batch_get(self, keys: Sequence[dict]) -> list[dict]:
+        """Consistent reads of many items of this table (see the module's batch_get for several tables)."""
+        return batch_get({self: keys})[self]
+
+    def query(self, pk: str, sk_prefix: str | None = None, index: str | None = None, sk_upto: str | None = None) -> list[dict]:
+        """All items of one partition (optionally with a sort key prefix or upper bound), every page."""
+        pk_name, sk_name = ("pk", "sk") if index is None else (f"{index}pk", f"{index}sk")
+        expression = "#pk = :pk"
+        values: dict = {":pk": pk}
+        if sk_prefix is not None:
+            expression += " AND begins_with(#sk, :sk)"
+            values[":sk"] = sk_prefix
+        elif sk_upto is not None:
+            expression += " AND #sk <= :sk"
+            values[":sk"] = sk_upto
+        names = {"#pk": pk_name} | ({"#sk": sk_name} if ":sk" in values else {})
+        arguments = {"TableName": self.name, "KeyConditionExpression": expression, "ExpressionAttributeValues": values, "ExpressionAttributeNames": names}
+        if index is None:
+            arguments["ConsistentRead"] = True
+        else:
+            arguments["IndexName"] = index
+        items: list[dict] = []
+        while True:
+            response = dynamodb().query(**arguments)
+            items.extend(plain(item) for item in response.get("Items", []))
+            if "LastEvaluatedKey" not in response:
+                return items
+            arguments["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
 
-def update(key: dict, expression: str, condition: str | None = None, values: dict | None = None, names: dict | None = None) -> dict:
-    return _with_table(
-        {"Key": key, "UpdateExpression": expression, "ConditionExpression": condition, "ExpressionAttributeValues": values, "ExpressionAttributeNames": names},
-        "Update",
-    )
-
-
-def check(key: dict, condition: str = "attribute_exists(pk)", values: dict | None = None, names: dict | None = None) -> dict:
-    return _with_table({"Key": key, "ConditionExpression": condition, "ExpressionAttributeValues": values, "ExpressionAttributeNames": names}, "ConditionCheck")
-
-
-def put_now(item: dict, condition: str = "attribute_not_exists(pk)", values: dict | None = None) -> bool:
-    """One conditional put outside a transaction; False when the condition refused it."""
-    arguments = {"TableName": settings().table_name, "Item": item, "ConditionExpression": condition}
-    if values:
-        arguments["ExpressionAttributeValues"] = values
-    try:
-        dynamodb().put_item(**arguments)
-        return True
-    except ClientError as error:
-        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-            return False
-        raise
-
-
-def update_now(key: dict, expression: str, condition: str | None = None, values: dict | None = None, names: dict | None = None) -> dict | None:
-    """One update outside a transaction; the item after it, or None when the condition failed."""
-    arguments = {"TableName": settings().table_name, "Key": key, "UpdateExpression": expression, "ReturnValues": "ALL_NEW"}
-    for name, value in (("ConditionExpression", condition), ("ExpressionAttributeValues", values), ("ExpressionAttributeNames", names)):
-        if value:
-            arguments[name] = value
-    try:
-        return plain(dynamodb().update_item(**arguments)["Attributes"])
-    except ClientError as error:
-        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-            return None
-        raise
-
-
-def get(key: dict) -> dict | None:
-    item = dynamodb().get_item(TableName=settings().table_name, Key=key, ConsistentRead=True).get("Item")
-    return plain(item) if item else None
-
-
-def batch_get(keys: list[dict]) -> list[dict]:
-    """Consistent reads of many items: one call per 100 keys (plus retries of unprocessed keys)."""
-    table = settings().table_name
-    found: list[dict] = []
-    unique = list({(key["pk"], key["sk"]): key for key in keys}.values())
-    for start in range(0, len(unique), 100):
-        request: dict | None = {table: {"Keys": unique[start : start + 100], "ConsistentRead": True}}
+def batch_get(reads: Mapping[Table, Sequence[dict]]) -> dict[Table, list[dict]]:
+    """Consistent reads of many items of one or several tables: one BatchGetItem per 100 keys in all
+    (plus retries of unprocessed keys); the items found, by table."""
+    wanted = [(table.name, key) for table, keys in reads.items() for key in {(key["pk"], key["sk"]): key for key in keys}.values()]
+    tables = {table.name: table for table in reads}
+    found: dict[Table, list[dict]] = {table: [] for table in reads}
+    for start in range(0, len(wanted), 100):
+        request: dict | None = {}
+        for name, key in wanted[start : start + 100]:
+            request.setdefault(name, {"Keys": [], "ConsistentRead": True})["Keys"].append(key)
         while request:
             response = dynamodb().batch_get_item(RequestItems=request)
-            found.extend(plain(item) for item in response["Responses"].get(table, []))
+            for name, items in response["Responses"].items():
+                found[tables[name]].extend(plain(item) for item in items)
             request = response.get("UnprocessedKeys") or None
     return found
 
 
-def query(pk: str, sk_prefix: str | None = None, index: str | None = None, sk_upto: str | None = None) -> list[dict]:
-    """All items of one partition (optionally with a sort key prefix or upper bound), every page."""
-    pk_name, sk_name = ("pk", "sk") if index is None else (f"{index}pk", f"{index}sk")
-    expression = "#pk = :pk"
-    values: dict = {":pk": pk}
-    if sk_prefix is not None:
-        expression += " AND begins_with(#sk, :sk)"
-        values[":sk"] = sk_prefix
-    elif sk_upto is not None:
-        expression += " AND #sk <= :sk"
-        values[":sk"] = sk_upto
-    names = {"#pk": pk_name} | ({"#sk": sk_name} if ":sk" in values else {})
-    arguments = {"TableName": settings().table_name, "KeyConditionExpression": expression, "ExpressionAttributeValues": values, "ExpressionAttributeNames": names}
-    if index is None:
-        arguments["ConsistentRead"] = True
-    else:
-        arguments["IndexName"] = index
-    items: list[dict] = []
-    while True:
-        response = dynamodb().query(**arguments)
-        items.extend(plain(item) for item in response.get("Items", []))
-        if "LastEvaluatedKey" not in response:
-            return items
-        arguments["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+# The function's own table, for a dal that is only ever used by its own domain's functions.
+OWN = Table()
+put, update, check, put_now, update_now, get, query = OWN.put, OWN.update, OWN.check, OWN.put_now, OWN.update_now, OWN.get, OWN.query

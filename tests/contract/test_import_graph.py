@@ -98,3 +98,36 @@ def test_every_domain_model_is_built_on_first_use_not_at_import():
 
 def test_the_xray_sdk_is_loaded_where_a_stage_opts_in_to_its_subsegments():
     assert _loaded(_modules(_probe("inventory.handlers.hold_sweeper", XRAY_SDK="true")), XRAY_SDK)
+
+
+# A domain reaches another one only through what that one publishes: its events' models (the contract
+# consumers validate) and its public logic interfaces, named here (decision 32); never its dal or rules.
+PUBLIC_INTERFACES = {"inventory.logic.for_orders"}  # inventory's operations that orders composes
+
+
+def _imports(path: Path) -> set[str]:
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found |= {f"{node.module}.{alias.name}" for alias in node.names} | {node.module}
+    return found
+
+
+def _allowed(module: str, other: str) -> bool:
+    return module in (other, f"{other}.models", f"{other}.logic") or module.startswith(f"{other}.models.events") or any(module == name or module.startswith(name + ".") for name in PUBLIC_INTERFACES)
+
+
+def test_a_domain_reaches_another_only_through_its_events_or_its_public_interface():
+    domains = {path.parent.name for path in FUNCTIONS.glob("*/__init__.py")} - {"kernel"}
+    crossing = []
+    for domain in sorted(domains):
+        for path in sorted((FUNCTIONS / domain).rglob("*.py")):
+            for module in _imports(path):
+                other = module.split(".")[0]
+                if other in domains and other != domain and not _allowed(module, other):
+                    crossing.append(f"{path.relative_to(FUNCTIONS)} imports {module}")
+    assert not crossing, crossing

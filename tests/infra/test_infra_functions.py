@@ -18,6 +18,7 @@ EXPECTED_HANDLERS = {
     "inventory.handlers.location_recompute.handler",
     "orders.handlers.api.handler",
     "orders.handlers.outbox.handler",
+    "orders.handlers.price_sync.handler",
     "profiles.handlers.api.handler",
     "channels.handlers.api.handler",
     "channels.handlers.outbox.handler",

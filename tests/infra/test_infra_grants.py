@@ -40,14 +40,46 @@ def test_only_actions_without_resource_permissions_use_star(synth):
             assert set(_actions(statement)) <= STAR_RESOURCE_ALLOWED, f"{fn_id}: {statement}"
 
 
-def test_domains_cannot_touch_each_others_tables(synth):
+def _writes_to() -> dict[str, tuple[str, ...]]:
+    from omni_infra.domains import function_specs
+
+    return {function.handler: function.writes_to for _, function in function_specs()}
+
+
+def _composable_keys(domain: str) -> list[str]:
+    from omni_infra.domains import function_specs
+
+    return next(list(spec.table.composable_keys) for spec, _ in function_specs() if spec.name == domain)
+
+
+def test_domains_cannot_touch_each_others_tables_but_through_a_declared_composition(synth):
+    """Another domain's table only for a function declaring `writes_to` it (decision 32), and then only the
+    composing actions on the owner's composable key prefixes."""
+    from omni_infra.function import COMPOSED_ACTIONS
+
     tables = {domain: synth.table_id(domain) for domain in table_domains()}
+    writes_to = _writes_to()
     for fn_id, fn in synth.functions().items():
-        domain = fn["Properties"]["Handler"].split(".")[0]
+        handler = fn["Properties"]["Handler"]
+        domain = handler.split(".")[0]
         for statement in synth.statements_of(fn_id):
             for other, table_id in tables.items():
-                if other != domain:
-                    assert not _references(statement, table_id), f"{fn_id} reaches the {other} table"
+                if other != domain and _references(statement, table_id):
+                    assert other in writes_to.get(handler, ()), f"{fn_id} reaches the {other} table"
+                    assert sorted(_actions(statement)) == sorted(COMPOSED_ACTIONS), statement
+                    assert statement["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": _composable_keys(other)}}, statement
+
+
+def test_checkout_composes_inventorys_operations_and_knows_both_tables(dev):
+    """The orders API gets items of inventory's table under SKU#, HOLD# and LOCATION only, nothing to
+    delete or scan, and TABLES naming both tables."""
+    fn_id, fn = dev.function_by_handler("orders.handlers.api.handler")
+    inventory = dev.table_id("inventory")
+    [statement] = [statement for statement in dev.statements_of(fn_id) if _references(statement, inventory)]
+    assert sorted(_actions(statement)) == ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
+    assert statement["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["SKU#*", "HOLD#*", "LOCATION"]}}
+    tables = json.dumps(fn["Properties"]["Environment"]["Variables"]["TABLES"])
+    assert "orders" in tables and "inventory" in tables and inventory in tables and dev.table_id("orders") in tables
 
 
 def test_table_access_per_function(dev):

@@ -67,7 +67,7 @@ def test_outboxes_consume_their_own_table_stream(dev):
 
 def test_every_rule_target_has_retries_and_an_alarmed_dlq(synth):
     rules = synth.resources("AWS::Events::Rule")
-    assert len(rules) == 4
+    assert len(rules) == 5  # inventory: catalog sync, projection, channel sync, sweeper; orders: price sync
     alarmed = _dlq_alarm_queues(synth)
     for name, rule in rules.items():
         for target in rule["Properties"]["Targets"]:
@@ -80,7 +80,7 @@ def test_every_rule_target_has_retries_and_an_alarmed_dlq(synth):
 
 def test_every_queue_is_encrypted_tls_only_and_kept_14_days(synth):
     queues = synth.resources("AWS::SQS::Queue")
-    assert len(queues) == 6  # 3 event rule DLQs + 1 schedule DLQ + the location recompute queue and its DLQ
+    assert len(queues) == 7  # 4 event rule DLQs + 1 schedule DLQ + the location recompute queue and its DLQ
     policies = [json.dumps(p["Properties"]) for p in synth.resources("AWS::SQS::QueuePolicy").values()]
     for name, queue in queues.items():
         assert "Fn::ImportValue" in json.dumps(queue["Properties"]["KmsMasterKeyId"]), name

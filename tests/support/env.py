@@ -15,13 +15,14 @@ CHANNEL_KEYS = {
 
 
 def clear_caches() -> None:
-    from inventory.logic import shards
+    from inventory.logic import for_orders, shards
     from kernel import aws, settings
 
     settings.settings.cache_clear()
     aws.client.cache_clear()
     aws.dynamodb.cache_clear()
     shards.forget_all()
+    for_orders.forget_locations()
 
 
 @contextlib.contextmanager

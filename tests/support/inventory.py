@@ -29,10 +29,10 @@ def stock(sku: str, location_id: str, quantity: int) -> None:
 
 
 def everything() -> list[dict]:
+    from inventory.dal.keys import TABLE
     from kernel.aws import dynamodb
-    from kernel.settings import settings
 
-    items, arguments = [], {"TableName": settings().table_name, "ConsistentRead": True}
+    items, arguments = [], {"TableName": TABLE.name, "ConsistentRead": True}
     while True:
         page = dynamodb().scan(**arguments)
         items += [table.plain(item) for item in page["Items"]]

@@ -32,6 +32,7 @@ def api_event(
     customer: str | None = None,
     query: dict | None = None,
     content_type: str = "application/json",
+    headers: dict | None = None,
 ) -> dict:
     """A REST proxy event carrying what API Gateway's authorizers would have put in it."""
     identity = {}
@@ -41,7 +42,7 @@ def api_event(
         identity |= {"userArn": OPERATOR_ARN, "caller": "AIDATEST", "accessKey": "AKIATEST"}
     authorizer = {"claims": {"sub": customer, "token_use": "id", "email": f"{customer}@example.com"}} if customer else None
     data = b"" if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
-    request = HttpRequest(method=method, path=path, query=urlencode(query or {}, doseq=True), headers=[("Content-Type", content_type)], body=data, source_ip="127.0.0.1", host="localhost")
+    request = HttpRequest(method=method, path=path, query=urlencode(query or {}, doseq=True), headers=[("Content-Type", content_type), *(headers or {}).items()], body=data, source_ip="127.0.0.1", host="localhost")
     return proxy_event(request, resource=path, resource_id="test", path_parameters={}, stage="test", api_id="test", identity=identity, authorizer=authorizer, binary_types=[])
 
 

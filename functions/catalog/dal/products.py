@@ -9,6 +9,9 @@ from catalog.models.product import Price, Product, Sku
 from kernel import table
 from kernel.context import correlation_id
 from kernel.errors import Conflict, NotFound
+from kernel.table import Table
+
+TABLE = Table("catalog")
 
 
 def _product_key(product_id: str) -> dict:
@@ -59,14 +62,14 @@ def create_product(product: Product) -> None:
     }
     items = [product_item] + [_sku_item(sku) for sku in product.skus]
     try:
-        table.transact([table.put(item, "attribute_not_exists(pk)") for item in items])
+        table.transact([TABLE.put(item, "attribute_not_exists(pk)") for item in items])
     except table.Rejected as rejected:
         taken = [items[index]["pk"] for index in rejected.failed()]
         raise Conflict("already exists: " + ", ".join(taken), existing=taken) from rejected
 
 
 def get_product(product_id: str) -> Product | None:
-    item = table.get(_product_key(product_id))
+    item = TABLE.get(_product_key(product_id))
     if item is None:
         return None
     skus = get_skus(item["skus"])
@@ -79,11 +82,11 @@ def get_product(product_id: str) -> Product | None:
 
 
 def get_skus(codes: list[str]) -> dict[str, Sku]:
-    return {item["sku"]: _sku_from(item) for item in table.batch_get([_sku_key(code) for code in codes])}
+    return {item["sku"]: _sku_from(item) for item in TABLE.batch_get([_sku_key(code) for code in codes])}
 
 
 def set_price(sku: str, channel: str, currency: str, amount: int) -> Sku:
-    item = table.update_now(
+    item = TABLE.update_now(
         _sku_key(sku),
         "SET prices.#key = :amount, correlation_id = :cid ADD seq :one",
         "attribute_exists(pk)",

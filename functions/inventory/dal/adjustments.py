@@ -23,12 +23,12 @@ def record(scope: str, adjustment: Adjustment, now_epoch: int, **request: object
         "ttl": now_epoch + RETENTION_SECONDS,
         "correlation_id": correlation_id(),
     }
-    return table.put(item, "attribute_not_exists(pk)")
+    return keys.TABLE.put(item, "attribute_not_exists(pk)")
 
 
 def rows(scope: str, source_event_ids: list[str]) -> dict[str, dict]:
     """The stored rows of these ids (consistent reads), by id."""
-    found = table.batch_get([keys.adjustment(scope, source_id) for source_id in source_event_ids])
+    found = keys.TABLE.batch_get([keys.adjustment(scope, source_id) for source_id in source_event_ids])
     return {item["source_event_id"]: item for item in found}
 
 

@@ -11,15 +11,15 @@ FINISHED_HOLD_RETENTION_SECONDS = 30 * 86_400  # DynamoDB TTL tidies finished ho
 
 
 def _item(hold: Hold) -> dict:
-    item = {**keys.hold(hold.reference, hold.line, hold.location_id), "type": "hold", **hold.model_dump(mode="json"), "correlation_id": correlation_id()}
+    item = {**keys.hold(hold.channel, hold.reference, hold.line, hold.location_id), "type": "hold", **hold.model_dump(mode="json"), "correlation_id": correlation_id()}
     if hold.state is HoldState.soft and hold.expires_at:
-        item.update(keys.hold_expiry(hold.reference, hold.expires_at))
+        item.update(keys.hold_expiry(hold.channel, hold.reference, hold.expires_at))
     return {key: value for key, value in item.items() if value is not None}
 
 
 def place(hold: Hold) -> dict:
     """A new hold; a (reference, line, location) may be held again only once its last hold ended."""
-    return table.put(
+    return keys.TABLE.put(
         _item(hold),
         "attribute_not_exists(pk) OR #state IN (:released, :expired)",
         {":released": HoldState.released.value, ":expired": HoldState.expired.value},
@@ -46,18 +46,22 @@ def move(hold: Hold, to: HoldState, now: str, *, now_epoch: int, expired_by: str
         values[":at"] = unexpired_at
         guard += " AND (attribute_not_exists(expires_at) OR expires_at > :at)"
     names = {"#state": "state"} | ({"#ttl": "ttl"} if ":ttl" in values else {})
-    return table.update(keys.hold(hold.reference, hold.line, hold.location_id), assignments + removals, guard, values, names)
+    return keys.TABLE.update(keys.hold(hold.channel, hold.reference, hold.line, hold.location_id), assignments + removals, guard, values, names)
 
 
 def hold_from(item: dict) -> Hold:
     return table.as_model(Hold, item)
 
 
-def of_reference(reference: str) -> list[Hold]:
-    return [hold_from(item) for item in table.query(f"HOLD#{reference}")]
+def of_reference(channel: str, reference: str) -> list[Hold]:
+    return [hold_from(item) for item in keys.TABLE.query(keys.holds_of(channel, reference))]
+
+
+def key(hold: Hold) -> dict:
+    return keys.hold(hold.channel, hold.reference, hold.line, hold.location_id)
 
 
 def expiring(bucket: int, now: str) -> list[Hold]:
     """Soft holds whose deadline has passed, from the sparse expiry index (no scan)."""
-    items = table.query(keys.expiry_bucket(bucket), index="gsi1", sk_upto=f"{now}#\uffff")
+    items = keys.TABLE.query(keys.expiry_bucket(bucket), index="gsi1", sk_upto=f"{now}#\uffff")
     return [hold_from(item) for item in items]

@@ -5,13 +5,17 @@
   SKU#<sku>        / BUFFER#<channel>           the channel buffer of a SKU
   SKU#<sku>        / AVAILABILITY               the projection: ATP per channel and per location
   LOCATION         / <location>                 a location and the channels it serves
-  HOLD#<reference> / <line>#<location>          one hold of the ledger (gsi1 while soft: expiry index)
+  HOLD#<channel>#<reference> / <line>#<location>  one hold of the ledger, in its channel's scope (gsi1 while soft:
+                                                expiry index)
   ADJ#<scope>#<id> / ADJ                        an applied adjustment, transfer or sale (its idempotency record);
                                                 the scope is the caller's: channel:<id>, or operators
 """
 
 from __future__ import annotations
 
+from kernel.table import Table
+
+TABLE = Table("inventory")
 HOLD_EXPIRY_BUCKETS = 4  # soft holds spread over this many gsi1 partitions
 
 
@@ -43,13 +47,18 @@ def location(location_id: str) -> dict:
     return {"pk": "LOCATION", "sk": location_id}
 
 
-def hold(reference: str, line: str, location_id: str) -> dict:
-    return {"pk": f"HOLD#{reference}", "sk": f"{line}#{location_id}"}
+def holds_of(channel: str, reference: str) -> str:
+    """A reference (cart or order id) is the channel's own: two channels' cart-7 are two partitions."""
+    return f"HOLD#{channel}#{reference}"
 
 
-def hold_expiry(reference: str, expires_at: str) -> dict:
+def hold(channel: str, reference: str, line: str, location_id: str) -> dict:
+    return {"pk": holds_of(channel, reference), "sk": f"{line}#{location_id}"}
+
+
+def hold_expiry(channel: str, reference: str, expires_at: str) -> dict:
     bucket = sum(reference.encode()) % HOLD_EXPIRY_BUCKETS
-    return {"gsi1pk": f"SOFT#{bucket}", "gsi1sk": f"{expires_at}#{reference}"}
+    return {"gsi1pk": f"SOFT#{bucket}", "gsi1sk": f"{expires_at}#{channel}#{reference}"}
 
 
 def expiry_bucket(bucket: int) -> str:

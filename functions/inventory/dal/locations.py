@@ -18,27 +18,27 @@ def save(location_id: str, body: LocationIn) -> Location:
     names = {f"#{name}": name for name in fields}
     values = {f":{name}": value for name, value in fields.items()} | {":one": 1, ":id": location_id, ":type": "location", ":cid": correlation_id()}
     assignments = ", ".join(f"#{name} = :{name}" for name in fields)
-    item = table.update_now(keys.location(location_id), f"SET {assignments}, location_id = :id, #t = :type, correlation_id = :cid ADD seq :one", None, values, names | {"#t": "type"})
+    item = keys.TABLE.update_now(keys.location(location_id), f"SET {assignments}, location_id = :id, #t = :type, correlation_id = :cid ADD seq :one", None, values, names | {"#t": "type"})
     return location_from(item)
 
 
 def get(location_id: str) -> Location | None:
-    item = table.get(keys.location(location_id))
+    item = keys.TABLE.get(keys.location(location_id))
     return location_from(item) if item else None
 
 
 def all_locations() -> list[Location]:
-    return [location_from(item) for item in table.query("LOCATION")]
+    return [location_from(item) for item in keys.TABLE.query("LOCATION")]
 
 
 def exists(location_id: str) -> dict:
     """A transaction guard: the location is known."""
-    return table.check(keys.location(location_id))
+    return keys.TABLE.check(keys.location(location_id))
 
 
 def set_channel(location_id: str, channel: str, serves: bool) -> Location:
     membership = "ADD channels :channel, seq :one" if serves else "DELETE channels :channel ADD seq :one"
-    item = table.update_now(
+    item = keys.TABLE.update_now(
         keys.location(location_id),
         f"SET correlation_id = :cid {membership}",
         "attribute_exists(pk)",
@@ -53,5 +53,5 @@ def serves(location_id: str, channel: str, *, require_open: bool = True) -> dict
     """A transaction guard: the location serves the channel (and is open: a sale that already
     happened is recorded at a closed store, a reservation is not taken there)."""
     if not require_open:
-        return table.check(keys.location(location_id), "contains(channels, :channel)", {":channel": channel})
-    return table.check(keys.location(location_id), "contains(channels, :channel) AND #open = :open", {":channel": channel, ":open": True}, {"#open": "open"})
+        return keys.TABLE.check(keys.location(location_id), "contains(channels, :channel)", {":channel": channel})
+    return keys.TABLE.check(keys.location(location_id), "contains(channels, :channel) AND #open = :open", {":channel": channel, ":open": True}, {"#open": "open"})

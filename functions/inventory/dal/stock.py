@@ -97,7 +97,7 @@ class StockChange:
         expression = "SET " + ", ".join(assignments) + " ADD #seq :one"
         condition = " AND ".join(guards) or None
         used = set(re.findall(r"#(\w+)", expression + " " + (condition or "")))
-        return table.update(keys.stock(self.sku, self.location_id, self.shard), expression, condition, values, {f"#{name}": name for name in used})
+        return keys.TABLE.update(keys.stock(self.sku, self.location_id, self.shard), expression, condition, values, {f"#{name}": name for name in used})
 
 
 def shard_from(item: dict) -> StockShard:
@@ -105,15 +105,15 @@ def shard_from(item: dict) -> StockShard:
 
 
 def shards(sku: str, location_id: str) -> list[StockShard]:
-    return [shard_from(item) for item in table.query(f"SKU#{sku}", keys.stock_prefix(location_id))]
+    return [shard_from(item) for item in keys.TABLE.query(f"SKU#{sku}", keys.stock_prefix(location_id))]
 
 
 def rows_of(sku: str) -> list[StockShard]:
-    return [shard_from(item) for item in table.query(f"SKU#{sku}", keys.stock_prefix())]
+    return [shard_from(item) for item in keys.TABLE.query(f"SKU#{sku}", keys.stock_prefix())]
 
 
 def skus_at(location_id: str) -> list[str]:
-    return sorted({item["sku"] for item in table.query(f"LOC#{location_id}", index="gsi2")})
+    return sorted({item["sku"] for item in keys.TABLE.query(f"LOC#{location_id}", index="gsi2")})
 
 
 _ADDED = ("on_hand", "held", "unavailable", "min_available", "min_on_hand", "min_unavailable")
@@ -149,9 +149,9 @@ def guard(shard: StockShard, *, exact_available: bool = False, exact_on_hand: bo
     if non_negative:
         conditions.append("available >= :zero")
         values[":zero"] = 0
-    return table.check(keys.stock(shard.sku, shard.location_id, shard.shard), " AND ".join(conditions), values)
+    return keys.TABLE.check(keys.stock(shard.sku, shard.location_id, shard.shard), " AND ".join(conditions), values)
 
 
 def unchanged(shard: StockShard) -> dict:
     """A transaction guard: this stock row was not written since it was read."""
-    return table.check(keys.stock(shard.sku, shard.location_id, shard.shard), "seq = :seq", {":seq": shard.seq})
+    return keys.TABLE.check(keys.stock(shard.sku, shard.location_id, shard.shard), "seq = :seq", {":seq": shard.seq})

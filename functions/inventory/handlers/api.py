@@ -114,14 +114,14 @@ def get_availability(
     return levels.availability(current_caller(app).channel.id, sku, location_id, per_location)
 
 
-@app.post("/v1/holds", tags=TAGS, summary="Reserve stock for a cart or order: all lines or none", status_code=201, responses=errors(404, 409), **CHANNEL)
+@app.post("/v1/holds", tags=TAGS, summary="Place soft cart holds: all lines or none (hard holds come only from checkout)", status_code=201, responses=errors(404, 409, described={403: "No, or an unknown, channel API key; or a hard hold, or a channel that holds no stock (only storefront and store channels place soft holds)"}), **CHANNEL)
 def post_holds(body: ReserveIn) -> Holds:
-    return holds.reserve(current_caller(app).channel, body)
+    return holds.channel_reserve(current_caller(app).channel, body)
 
 
-@app.post("/v1/holds/<reference>/<action>", tags=TAGS, summary="Confirm, commit or release holds", responses=errors(404, 409), **CHANNEL)
+@app.post("/v1/holds/<reference>/<action>", tags=TAGS, summary="Release a cart's holds (confirm and commit are orders', at checkout and fulfilment)", responses=errors(404, 409, described={403: "No, or an unknown, channel API key; or confirm or commit (holds are confirmed by checkout and committed by fulfilment), or a channel that holds no stock"}), **CHANNEL)
 def move_holds(reference: Annotated[Identifier, Path()], action: Annotated[Literal["confirm", "commit", "release"], Path()], body: HoldLineSelector) -> Holds:
-    return holds.transition(current_caller(app).channel, reference, action, body.lines)
+    return holds.channel_transition(current_caller(app).channel, reference, action, body.lines)
 
 
 handler = lambda_handler(app)

@@ -1,11 +1,17 @@
 """Holds: reserve, confirm, commit, release and expire — every step one transaction over the hold
-rows and the stock rows they hold, so held counters always equal the sum of active holds."""
+rows and the stock rows they hold, so held counters always equal the sum of active holds.
+
+One engine builds every step's operations (`placement`, `moves`): inventory's routes and sweeper run
+them here, and orders composes the same operations into its own transactions through
+inventory.logic.for_orders. Who may ask for which step through the API is `channel_reserve` and
+`channel_transition`: a channel key holds soft and releases; hard holds and commits are orders'."""
 
 from __future__ import annotations
 
 import random
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from inventory.dal import holds as holds_table
@@ -17,7 +23,7 @@ from inventory.logic.shards import learn, shard_counts
 from inventory.logic.spread import Fixed, plan
 from inventory.models.holds import ACTIVE, Hold, HoldLineIn, Holds, HoldState, ReserveIn
 from kernel import clock, table
-from kernel.errors import Conflict, IdempotencyKeyReused, InsufficientStock, NotFound, Unprocessable
+from kernel.errors import Conflict, Forbidden, IdempotencyKeyReused, InsufficientStock, NotFound, Unprocessable
 from kernel.settings import Channel
 
 MAX_ATTEMPTS = 8
@@ -25,7 +31,7 @@ MAX_ATTEMPTS = 8
 Row = tuple[str, str]  # (sku, location)
 
 
-def _plan(lines: list[HoldLineIn], counts: dict[str, int], learned: dict[Row, dict[int, int]]) -> dict[str, dict[int, int] | None]:
+def take_from_shards(lines: list[HoldLineIn], counts: dict[str, int], learned: dict[Row, dict[int, int]]) -> dict[str, dict[int, int] | None]:
     """Which shards each line takes its units from. Unsharded: shard 0. Sharded: a random shard, or,
     once a shard was found short, the shards' real figures shared out among the lines."""
     remaining = {row: dict(figures) for row, figures in learned.items()}
@@ -40,12 +46,103 @@ def _plan(lines: list[HoldLineIn], counts: dict[str, int], learned: dict[Row, di
                 remaining[row][shard] = figures[shard] - units
         else:
             taken = {random.randrange(shards) if shards > 1 else 0: line.quantity}
-        plan[_key(line)] = taken
+        plan[line_key(line)] = taken
     return plan
 
 
-def _key(line: HoldLineIn) -> str:
+def line_key(line: HoldLineIn) -> str:
     return line.line + "#" + line.location_id
+
+
+# Who may move stock through the API (issue 9): channel keys reserve soft cart holds and release them.
+# Hard holds come only from checkout and commits only from fulfilment (orders, through for_orders) or
+# from a recorded sale; a marketplace only sends webhooks.
+HOLDING_KINDS = frozenset({"storefront", "store"})
+CHANNEL_ACTIONS = frozenset({"release"})
+
+
+def channel_reserve(channel: Channel, request: ReserveIn) -> Holds:
+    if channel.kind not in HOLDING_KINDS:
+        raise Forbidden(f"a {channel.kind} channel does not hold stock", code="holds_forbidden")
+    if request.hold is not HoldState.soft:
+        raise Forbidden("hard holds come only from checkout: a channel places soft cart holds", code="hard_hold_forbidden", field="hold")
+    return reserve(channel, request)
+
+
+def channel_transition(channel: Channel, reference: str, action: str, lines: list[str] | None = None) -> Holds:
+    if channel.kind not in HOLDING_KINDS:
+        raise Forbidden(f"a {channel.kind} channel does not hold stock", code="holds_forbidden")
+    if action not in CHANNEL_ACTIONS:
+        raise Forbidden(f"a channel may not {action} holds: orders confirms them at checkout and commits them at fulfilment", code="hold_move_forbidden", field="action")
+    return transition(channel, reference, action, lines)
+
+
+@dataclass
+class Refused:
+    """What a refused placement ran into, operation by operation."""
+
+    existing: list[tuple[Hold, dict]] = field(default_factory=list)  # the key is held already: (new hold, the row there)
+    short: list[tuple[StockChange, dict | None]] = field(default_factory=list)  # a stock row without the units (as it was)
+    not_serving: list[tuple[str, dict | None]] = field(default_factory=list)  # a location unknown, closed or not serving
+
+
+@dataclass
+class Placement:
+    """New holds and what places them: each hold row (new, or its last hold ended), each stock row it
+    takes from (`available >= units`, one change per row) and each location it is at (open and
+    serving the channel) — the operations of one transaction, in that order."""
+
+    holds: list[Hold]
+    changes: list[StockChange]
+    serving: list[str]
+
+    @property
+    def operations(self) -> list[dict]:
+        operations = [holds_table.place(hold) for hold in self.holds] + [change.operation() for change in self.changes]
+        return operations + [locations.serves(location_id, self.holds[0].channel) for location_id in self.serving]
+
+    def refused(self, reasons: list[table.Reason]) -> Refused:
+        """The refusals of this placement's operations (`reasons` of them alone, in their order)."""
+        refused = Refused()
+        for index, reason in enumerate(reasons):
+            if reason.code != "ConditionalCheckFailed":
+                continue
+            if index < len(self.holds):
+                refused.existing.append((self.holds[index], reason.item))
+            elif index < len(self.holds) + len(self.changes):
+                refused.short.append((self.changes[index - len(self.holds)], reason.item))
+            else:
+                refused.not_serving.append((self.serving[index - len(self.holds) - len(self.changes)], reason.item))
+        return refused
+
+
+def placement(channel_id: str, reference: str, lines: list[HoldLineIn], taken: dict[str, dict[int, int]], kind: HoldState, moment: datetime, expires_at: str | None) -> Placement:
+    """The holds of `lines` on the shards `taken` says (by line key), new identities each."""
+    new_holds = [
+        Hold(
+            hold_id=uuid.uuid4().hex,
+            reference=reference,
+            line=line.line,
+            sku=line.sku,
+            location_id=line.location_id,
+            quantity=line.quantity,
+            shards={str(shard): units for shard, units in taken[line_key(line)].items()},
+            state=kind,
+            channel=channel_id,
+            created_at=clock.iso(moment),
+            updated_at=clock.iso(moment),
+            expires_at=expires_at,
+        )
+        for line in lines
+    ]
+    changes = stock_table.merged(
+        [StockChange(hold.sku, hold.location_id, int(shard), held=units, min_available=units) for hold in new_holds for shard, units in hold.shards.items()]
+    )
+    return Placement(new_holds, changes, list(dict.fromkeys(hold.location_id for hold in new_holds)))
+
+
+def too_large() -> Unprocessable:
+    return Unprocessable("these lines need more writes than one transaction takes: reserve fewer lines at a time", errors=[{"in": "body", "field": "lines", "type": "too_large"}])
 
 
 def reserve(channel: Channel, request: ReserveIn) -> Holds:
@@ -53,61 +150,33 @@ def reserve(channel: Channel, request: ReserveIn) -> Holds:
     counts = shard_counts([line.sku for line in request.lines])
     moment = clock.now()
     expires_at = clock.iso(clock.later(request.ttl_seconds, moment)) if request.hold is HoldState.soft else None
-    pending = {_key(line): line for line in request.lines}
+    pending = {line_key(line): line for line in request.lines}
     kept: list[Hold] = []
     learned: dict[Row, dict[int, int]] = {}
     for _ in range(MAX_ATTEMPTS):
-        plan = _plan(list(pending.values()), counts, learned)
+        plan = take_from_shards(list(pending.values()), counts, learned)
         short = [line for key, line in pending.items() if plan[key] is None]
         if short:
             raise _shortage(short, learned)
-        new_holds = [
-            Hold(
-                hold_id=uuid.uuid4().hex,
-                reference=request.reference,
-                line=line.line,
-                sku=line.sku,
-                location_id=line.location_id,
-                quantity=line.quantity,
-                shards={str(shard): units for shard, units in plan[key].items()},
-                state=request.hold,
-                channel=channel.id,
-                created_at=clock.iso(moment),
-                updated_at=clock.iso(moment),
-                expires_at=expires_at,
-            )
-            for key, line in pending.items()
-        ]
-        changes = stock_table.merged(
-            [
-                StockChange(hold.sku, hold.location_id, int(shard), held=units, min_available=units)
-                for hold in new_holds
-                for shard, units in hold.shards.items()
-            ]
-        )
-        serving = list(dict.fromkeys(hold.location_id for hold in new_holds))
-        operations = [holds_table.place(hold) for hold in new_holds] + [change.operation() for change in changes]
-        operations += [locations.serves(location_id, channel.id) for location_id in serving]
+        placing = placement(channel.id, request.reference, list(pending.values()), plan, request.hold, moment, expires_at)
+        operations = placing.operations
         if len(operations) > table.MAX_TRANSACTION_ITEMS:
-            raise Unprocessable("these lines need more writes than one transaction takes: reserve fewer lines at a time", errors=[{"in": "body", "field": "lines", "type": "too_large"}])
+            raise too_large()
         try:
             table.transact(operations)
-            return Holds(reference=request.reference, holds=kept + new_holds)
+            return Holds(reference=request.reference, holds=kept + placing.holds)
         except table.Rejected as rejected:
-            for index in rejected.failed():
-                item = rejected.reasons[index].item
-                if index < len(new_holds):
-                    hold = new_holds[index]
-                    kept.append(_existing(holds_table.hold_from(item), pending.pop(_key(hold)), channel, request.hold))
-                elif index >= len(new_holds) + len(changes):
-                    raise _not_serving(serving[index - len(new_holds) - len(changes)], item, channel) from rejected
-                else:
-                    change = changes[index - len(new_holds)]
-                    if item and int(item.get("shards", 1)) > counts[change.sku]:
-                        counts[change.sku] = int(item["shards"])
-                        learn(change.sku, counts[change.sku])
-                    row = (change.sku, change.location_id)
-                    learned[row] = {shard.shard: shard.available for shard in stock_table.shards(*row)}
+            refused = placing.refused(rejected.reasons)
+            for hold, item in refused.existing:
+                kept.append(_existing(holds_table.hold_from(item), pending.pop(line_key(hold)), channel, request.hold))
+            if refused.not_serving:
+                raise not_serving(*refused.not_serving[0], channel.id) from rejected
+            for change, item in refused.short:
+                if item and int(item.get("shards", 1)) > counts[change.sku]:
+                    counts[change.sku] = int(item["shards"])
+                    learn(change.sku, counts[change.sku])
+                row = (change.sku, change.location_id)
+                learned[row] = {shard.shard: shard.available for shard in stock_table.shards(*row)}
             if not pending:
                 return Holds(reference=request.reference, holds=kept)
     raise Conflict("stock changed too often while reserving; try again", code="contention")
@@ -129,10 +198,10 @@ def _existing(hold: Hold, line: HoldLineIn, channel: Channel, kind: HoldState) -
     )
 
 
-def _not_serving(location_id: str, item: dict | None, channel: Channel) -> Exception:
+def not_serving(location_id: str, item: dict | None, channel_id: str) -> Exception:
     if item is None:
         return NotFound(f"unknown location {location_id}", field="location_id")
-    state = "is closed" if not item.get("open", True) else f"does not serve {channel.id}"
+    state = "is closed" if not item.get("open", True) else f"does not serve {channel_id}"
     return Conflict(f"location {location_id} {state}", code="location_not_serving", field="location_id")
 
 
@@ -140,20 +209,19 @@ def _shortage(lines: list[HoldLineIn], learned: dict[Row, dict[int, int]]) -> Ex
     for location_id in sorted({line.location_id for line in lines}):
         if not any(row[1] == location_id and figures for row, figures in learned.items()) and locations.get(location_id) is None:
             return NotFound(f"unknown location {location_id}", field="location_id")
+    return insufficient(lines, {row: sum(figures.values()) for row, figures in learned.items()})
+
+
+def insufficient(lines: list[HoldLineIn], available: dict[Row, int]) -> InsufficientStock:
+    """The lines that could not be held, each with what its row had available."""
     short = [
-        {
-            "line": line.line,
-            "sku": line.sku,
-            "location_id": line.location_id,
-            "requested": line.quantity,
-            "available": max(0, sum(learned.get((line.sku, line.location_id), {}).values())),
-        }
+        {"line": line.line, "sku": line.sku, "location_id": line.location_id, "requested": line.quantity, "available": max(0, available.get((line.sku, line.location_id), 0))}
         for line in lines
     ]
     return InsufficientStock("not enough stock for: " + ", ".join(f"{s['sku']}@{s['location_id']}" for s in short), lines=short)
 
 
-_MOVES = {
+MOVES = {
     "confirm": (HoldState.hard, {HoldState.soft}),
     "commit": (HoldState.committed, {HoldState.soft, HoldState.hard}),
     "release": (HoldState.released, {HoldState.soft, HoldState.hard}),
@@ -198,43 +266,76 @@ def _chunks(holds: list[Hold]) -> list[list[Hold]]:
     return chunks
 
 
-class _Moved(Exception):
-    """A hold or a stock row moved under a transition: read again."""
+class HoldsMoved(Conflict):
+    """A hold or a stock row moved under a transition: read again (a 409 for a caller that cannot)."""
+
+    code = "contention"
+
+    def __init__(self, detail: str = "holds changed while moving them; read them again"):
+        super().__init__(detail)
+
+
+@dataclass
+class Moves:
+    """Holds moving to `target`: a guarded update of each hold row (its identity and state as read),
+    then the stock rows the move changes — the operations of one transaction, in that order."""
+
+    holds: list[Hold]
+    target: HoldState
+    operations: list[dict]
+
+    def refusal(self, reasons: list[table.Reason]) -> Exception | None:
+        """What the refusal of these operations (`reasons` of them alone) means; None when nothing refused."""
+        failed = [index for index, reason in enumerate(reasons) if reason.code == "ConditionalCheckFailed"]
+        if not failed:
+            return None
+        if self.target is HoldState.committed and any(index >= len(self.holds) for index in failed):
+            return Conflict("fewer units are on hand than held: a count found them missing", code="units_missing")
+        return HoldsMoved()
+
+
+def moves(holds: list[Hold], target: HoldState, moment: datetime, **guards: str) -> Moves:
+    now = clock.iso(moment)
+    operations = [holds_table.move(hold, target, now, now_epoch=int(moment.timestamp()), **guards) for hold in holds]
+    return Moves(holds, target, operations + _stock_operations(holds, target))
+
+
+def movable(holds: list[Hold], action: str, now: str) -> list[Hold]:
+    """The holds `action` has to move (those already there stay); Conflict when one cannot move."""
+    target, sources = MOVES[action]
+    moving = [hold for hold in holds if hold.state is not target]
+    for hold in moving:
+        if hold.state not in sources:
+            raise Conflict(f"hold {hold.line} at {hold.location_id} is {hold.state.value}", field="reference")
+        if action == "confirm" and hold.expires_at and hold.expires_at <= now:
+            raise Conflict(f"hold {hold.line} at {hold.location_id} has expired", field="reference")
+    return moving
 
 
 def _end(holds: list[Hold], target: HoldState, moment: datetime, **guards: str) -> None:
-    now = clock.iso(moment)
-    operations = [holds_table.move(hold, target, now, now_epoch=int(moment.timestamp()), **guards) for hold in holds]
-    stock = _stock_operations(holds, target)
+    moving = moves(holds, target, moment, **guards)
     try:
-        table.transact(operations + stock)
+        table.transact(moving.operations)
     except table.Rejected as rejected:
-        if target is HoldState.committed and any(index >= len(operations) for index in rejected.failed()):
-            raise Conflict("fewer units are on hand than held: a count found them missing", code="units_missing") from rejected
-        raise _Moved from rejected
+        raise (moving.refusal(rejected.reasons) or HoldsMoved()) from rejected
 
 
 def transition(channel: Channel, reference: str, action: str, lines: list[str] | None = None) -> Holds:
     if lines is not None and not lines:
         raise Unprocessable("name at least one line, or leave lines out for all", errors=[{"in": "body", "field": "lines", "type": "too_short"}])
-    target, sources = _MOVES[action]
+    target, _ = MOVES[action]
     for _ in range(MAX_ATTEMPTS):
-        holds = [hold for hold in holds_table.of_reference(reference) if hold.channel == channel.id]
+        holds = holds_table.of_reference(channel.id, reference)
         chosen = [hold for hold in holds if lines is None or hold.line in lines]
         if not chosen or (lines and {hold.line for hold in chosen} != set(lines)):
             raise NotFound(f"no holds for {reference}" + (f" lines {', '.join(lines)}" if lines else ""), field="reference")
         moment = clock.now()
         now = clock.iso(moment)
-        moving = [hold for hold in chosen if hold.state is not target]
-        for hold in moving:
-            if hold.state not in sources:
-                raise Conflict(f"hold {hold.line} at {hold.location_id} is {hold.state.value}", field="reference")
-            if action == "confirm" and hold.expires_at and hold.expires_at <= now:
-                raise Conflict(f"hold {hold.line} at {hold.location_id} has expired", field="reference")
+        moving = movable(chosen, action, now)
         try:
             for chunk in _chunks(moving):
                 _end(chunk, target, moment, **({"unexpired_at": now} if action == "confirm" else {}))
-        except _Moved:
+        except HoldsMoved:
             continue  # a hold moved underneath (expired, released elsewhere) or its stock rows did: look again
         updates = {"state": target, "updated_at": now} | ({"expires_at": None} if target is HoldState.hard else {})
         return Holds(reference=reference, holds=[hold.model_copy(update=updates) if hold in moving else hold for hold in chosen])
@@ -253,6 +354,6 @@ def expire_due(moment: datetime | None = None) -> int:
             try:
                 _end([hold], HoldState.expired, moment, expired_by=now)
                 expired += 1
-            except _Moved:
+            except HoldsMoved:
                 pass  # confirmed, released or expired meanwhile (or its rows moved: the next sweep retries)
     return expired

@@ -27,6 +27,12 @@ def shard_counts(codes: list[str]) -> dict[str, int]:
     return {code: _counts[code][0] for code in codes}
 
 
+def known(sku: str) -> int:
+    """The cached shard count of a SKU without reading (1 when not cached): what a caller that reads
+    the rows itself asks for; the SKU's config, read beside them, corrects it (`learn`)."""
+    return _counts.get(sku, (1, 0.0))[0]
+
+
 def learn(sku: str, shards: int) -> None:
     _counts[sku] = (shards, time.monotonic() + TTL_SECONDS)
 

@@ -8,7 +8,10 @@ SPEC = DomainSpec(
         indexes={
             "gsi1": "soft holds by expiry (sparse: only live soft holds carry gsi1pk/gsi1sk)",
             "gsi2": "stock rows by location",
-        }
+        },
+        # What orders composes into checkout and fulfilment through inventory.logic.for_orders: SKU configs
+        # and stock rows (SKU#…), hold rows (HOLD#…), location guards (LOCATION).
+        composable_keys=("SKU#*", "HOLD#*", "LOCATION"),
     ),
     functions=(
         api("inventory.handlers.api.handler"),

@@ -1,13 +1,22 @@
 """Orders: carts, checkout, orders with their sourcing, fulfilments and timeline, returns."""
 
-from omni_infra.domains.base import DomainData, DomainServices, DomainSpec, TableSpec, api, outbox
+import json
+
+from omni_infra.config import CDK_JSON
+from omni_infra.domains.base import DomainData, DomainServices, DomainSpec, TableSpec, api, on_event, outbox
+
+# How checkout prices an order (currencies, shipping rates, tax rates, tax-inclusive price books, payment
+# deadline, splits, location priorities): cdk.json context `checkout`, decision 34.
+CHECKOUT = json.loads(CDK_JSON.read_text())["context"].get("checkout", {})
 
 SPEC = DomainSpec(
     name="orders",
     table=TableSpec(indexes={"gsi1": "a customer's orders, newest last (gsi1sk: placed_at#order_id)"}),
     functions=(
-        api("orders.handlers.api.handler"),
+        # Checkout composes inventory's hold operations into its own transaction (decision 32).
+        api("orders.handlers.api.handler", writes_to=("inventory",), environment={"CHECKOUT": json.dumps(CHECKOUT, separators=(",", ":"))}),
         outbox("orders.handlers.outbox.handler"),
+        on_event("PriceSync", "orders.handlers.price_sync.handler", source="omni.catalog", detail_types=["PriceChanged"]),
     ),
 )
 

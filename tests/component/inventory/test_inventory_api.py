@@ -82,7 +82,7 @@ def test_bad_quantities_are_422_naming_the_field_and_write_nothing(shop, quantit
     assert shop.items() == before
 
 
-def test_holds_reserve_confirm_commit_and_repeat_idempotently(shop):
+def test_holds_reserve_soft_repeat_idempotently_and_release(shop):
     receipt("asn-1")
     cart = {"reference": "cart-1", "lines": [{"line": "1", "sku": "TEE-S", "location_id": "paris", "quantity": 4}]}
     status, first = call(api.handler, "POST", "/v1/holds", cart, channel_key="key-web")
@@ -90,11 +90,54 @@ def test_holds_reserve_confirm_commit_and_repeat_idempotently(shop):
     assert call(api.handler, "POST", "/v1/holds", cart, channel_key="key-web")[1] == first
     status, body = call(api.handler, "POST", "/v1/holds", {**cart, "reference": "cart-2", "lines": [{**cart["lines"][0], "quantity": 7}]}, channel_key="key-web")
     assert status == 409 and body["code"] == "insufficient_stock" and body["lines"][0]["available"] == 6
-    assert call(api.handler, "POST", "/v1/holds/cart-1/confirm", {}, channel_key="key-web")[1]["holds"][0]["state"] == "hard"
-    assert call(api.handler, "POST", "/v1/holds/cart-1/commit", {}, channel_key="key-web")[1]["holds"][0]["state"] == "committed"
+    assert call(api.handler, "POST", "/v1/holds/cart-1/release", {}, channel_key="key-web")[1]["holds"][0]["state"] == "released"
     status, levels = call(api.handler, "GET", "/v1/stock/TEE-S", operator=True)
-    assert (levels[0]["on_hand"], levels[0]["held"], levels[0]["available_to_promise"]) == (6, 0, 6)
-    assert call(api.handler, "POST", "/v1/holds/cart-1/release", {}, channel_key="key-web")[0] == 409
+    assert (levels[0]["on_hand"], levels[0]["held"], levels[0]["available_to_promise"]) == (10, 0, 10)
+    assert call(api.handler, "POST", "/v1/holds/cart-1/release", {}, channel_key="key-web")[0] == 200  # already released
+
+
+@pytest.mark.parametrize("channel_key", ["key-web", "key-app", "key-pos"])
+def test_a_channel_key_may_not_hard_hold_confirm_or_commit_and_nothing_changes(shop, channel_key):
+    """Hard holds come only from checkout, commits only from fulfilment (issue 9: a storefront's key could
+    hard-hold and commit, taking units off on hand with no order behind them)."""
+    call(api.handler, "PUT", f"/v1/channels/{channel_key.removeprefix('key-')}/locations/paris", operator=True)
+    receipt("asn-1")
+    cart = {"reference": "cart-1", "lines": [{"line": "1", "sku": "TEE-S", "location_id": "paris", "quantity": 4}]}
+    before = shop.items()
+    status, body = call(api.handler, "POST", "/v1/holds", {**cart, "hold": "hard"}, channel_key=channel_key)
+    assert (status, body["code"], body["field"]) == (403, "hard_hold_forbidden", "hold")
+    assert shop.items() == before
+    assert call(api.handler, "POST", "/v1/holds", cart, channel_key=channel_key)[0] == 201
+    before = shop.items()
+    for action in ("confirm", "commit"):
+        status, body = call(api.handler, "POST", f"/v1/holds/cart-1/{action}", {}, channel_key=channel_key)
+        assert (status, body["code"], body["field"]) == (403, "hold_move_forbidden", "action"), action
+        assert shop.items() == before, action
+    status, levels = call(api.handler, "GET", "/v1/stock/TEE-S", operator=True)
+    assert (levels[0]["on_hand"], levels[0]["held"]) == (10, 4)
+
+
+def test_a_marketplace_key_holds_nothing(shop):
+    receipt("asn-1")
+    cart = {"reference": "cart-1", "lines": [{"line": "1", "sku": "TEE-S", "location_id": "paris", "quantity": 1}]}
+    before = shop.items()
+    assert call(api.handler, "POST", "/v1/holds", cart, channel_key="key-marketplace")[1]["code"] == "holds_forbidden"
+    assert call(api.handler, "POST", "/v1/holds/cart-1/release", {}, channel_key="key-marketplace")[0] == 403
+    assert shop.items() == before
+
+
+def test_two_channels_reusing_one_cart_reference_hold_apart(shop):
+    """Hold rows are keyed in the channel's scope: the POS's cart-1 is not the web's cart-1."""
+    call(api.handler, "PUT", "/v1/channels/pos/locations/paris", operator=True)
+    receipt("asn-1")
+    cart = {"reference": "cart-1", "lines": [{"line": "1", "sku": "TEE-S", "location_id": "paris", "quantity": 2}]}
+    assert call(api.handler, "POST", "/v1/holds", cart, channel_key="key-web")[0] == 201
+    status, body = call(api.handler, "POST", "/v1/holds", cart, channel_key="key-pos")
+    assert status == 201 and body["holds"][0]["channel"] == "pos"
+    status, levels = call(api.handler, "GET", "/v1/stock/TEE-S", operator=True)
+    assert levels[0]["held"] == 4
+    assert call(api.handler, "POST", "/v1/holds/cart-1/release", {}, channel_key="key-pos")[0] == 200
+    assert call(api.handler, "GET", "/v1/stock/TEE-S", operator=True)[1][0]["held"] == 2
 
 
 def test_a_channel_cannot_see_or_move_another_channels_holds(shop):
@@ -220,12 +263,10 @@ def test_a_retried_transfer_of_every_unit_gets_its_first_answer_not_insufficient
     assert (status, body["code"], body["field"]) == (409, "idempotency_key_reused", "from_location_id")
 
 
-def test_repeating_a_reservation_with_another_hold_type_or_quantity_is_409(shop):
+def test_repeating_a_reservation_with_another_quantity_is_409(shop):
     receipt("asn-1")
     cart = {"reference": "cart-1", "lines": [{"line": "1", "sku": "TEE-S", "location_id": "paris", "quantity": 2}]}
     assert call(api.handler, "POST", "/v1/holds", cart, channel_key="key-web")[0] == 201
-    status, body = call(api.handler, "POST", "/v1/holds", {**cart, "hold": "hard"}, channel_key="key-web")
-    assert (status, body["code"], body["field"]) == (409, "idempotency_key_reused", "hold")
     status, body = call(api.handler, "POST", "/v1/holds", {**cart, "lines": [{**cart["lines"][0], "quantity": 3}]}, channel_key="key-web")
     assert (status, body["code"], body["field"]) == (409, "idempotency_key_reused", "lines")
 

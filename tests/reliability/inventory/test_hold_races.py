@@ -21,7 +21,7 @@ def test_a_slow_release_that_read_the_old_hold_does_not_move_the_new_ones_units(
     stock("RACE-1", "store-1", 40)
     planning.set_shards("RACE-1", 4)
     holds.reserve(WEB, _cart("cart-1", 3))
-    stale = hold_rows.of_reference("cart-1")  # what a slow release read
+    stale = hold_rows.of_reference("web", "cart-1")  # what a slow release read
     holds.transition(WEB, "cart-1", "release")
     for _ in range(20):  # the same key held again, until it lands on another shard than the old hold
         [new] = holds.reserve(WEB, _cart("cart-1", 5)).holds
@@ -30,7 +30,7 @@ def test_a_slow_release_that_read_the_old_hold_does_not_move_the_new_ones_units(
         holds.transition(WEB, "cart-1", "release")
     reads = iter([stale])
     real = hold_rows.of_reference
-    monkeypatch.setattr(hold_rows, "of_reference", lambda reference: next(reads, None) or real(reference))
+    monkeypatch.setattr(hold_rows, "of_reference", lambda channel, reference: next(reads, None) or real(channel, reference))
     [released] = holds.transition(WEB, "cart-1", "release").holds
     assert released.hold_id == new.hold_id and released.state.value == "released"
     assert sum(row["held"] for row in assert_ledger_matches_counters("RACE-1").values()) == 0

@@ -49,7 +49,7 @@ def test_concurrent_multi_line_carts_are_all_or_nothing(inventory_db):
     from inventory.dal import holds as hold_rows
 
     for reference, lines in carts.items():
-        held = hold_rows.of_reference(reference)
+        held = hold_rows.of_reference("web", reference)
         assert len(held) == (len(lines) if outcome[reference] else 0), f"{reference} is partly held"
     for (sku, loc), units in supply.items():
         expected = sum(q for ref, lines in carts.items() if outcome[ref] for s, place, q in lines if (s, place) == (sku, loc))

@@ -60,7 +60,7 @@ class Inventory(RuleBasedStateMachine):
         if not self.active:
             return
         reference = data.draw(st.sampled_from(sorted(self.active)))
-        [hold] = hold_rows.of_reference(reference)
+        [hold] = hold_rows.of_reference("web", reference)
         try:
             holds.transition(WEB, reference, action)
         except Conflict:
@@ -74,7 +74,7 @@ class Inventory(RuleBasedStateMachine):
     @rule()
     def expire(self):
         holds.expire_due(clock.now() + timedelta(hours=2))
-        for hold in [h for reference in list(self.active) for h in hold_rows.of_reference(reference)]:
+        for hold in [h for reference in list(self.active) for h in hold_rows.of_reference("web", reference)]:
             if hold.state.value == "expired":
                 self.active.pop(hold.reference)
 
