@@ -16,12 +16,16 @@ class Channel(BaseModel):
 
     id: str
     kind: str  # storefront | store | marketplace
+    locations: tuple[str, ...] = ()  # a store channel's (POS) stores, from cdk.json: its staff act for these only
 
 
 class Settings(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     table_name: str = ""
+    # Domain -> table name, for a function that writes to another domain's table too (its own included):
+    # every table it names is looked up here, so one it was not granted fails before any call.
+    tables: dict[str, str] = Field(default_factory=dict)
     event_bus_name: str = "default"
     stage: str = "dev"
     service: str = Field("omni", alias="powertools_service_name")
@@ -33,14 +37,29 @@ class Settings(BaseModel):
     # (the function that redrives them only).
     parked_bucket: str = ""
     outbox_tables: dict[str, str] = Field(default_factory=dict)
+    # Orders: the PaymentFailed reasons that cancel an awaiting order ("expired" always does), comma-separated.
+    payment_failures_cancelling: frozenset[str] = frozenset({"cancelled", "expired"})
     # Work queue name (the consuming function's construct id, e.g. LocationRecompute) -> its URL, for
     # the functions that send to it.
     queue_urls: dict[str, str] = Field(default_factory=dict)
 
-    @field_validator("channels", "webhook_secrets", "outbox_tables", "queue_urls", mode="before")
+    @field_validator("channels", "tables", "webhook_secrets", "outbox_tables", "queue_urls", mode="before")
     @classmethod
     def _parse_json(cls, value):
         return json.loads(value) if isinstance(value, str) and value else (value or {})
+
+    def table_of(self, domain: str | None) -> str:
+        """The table of `domain` (None: the function's own). A function given no TABLES has one table."""
+        if domain is None or not self.tables:
+            return self.table_name
+        if domain not in self.tables:
+            return self.table_name or LookupError(f"this function may not use the {domain} table (TABLES names {sorted(self.tables)})")
+        return self.tables[domain]
+
+    @field_validator("payment_failures_cancelling", mode="before")
+    @classmethod
+    def _parse_list(cls, value):
+        return frozenset(part.strip() for part in value.split(",") if part.strip()) if isinstance(value, str) else value
 
     @property
     def channel_ids(self) -> frozenset[str]:

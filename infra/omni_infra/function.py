@@ -49,6 +49,16 @@ TABLE_WRITE_ACTIONS = (
     "dynamodb:UpdateItem",
 )
 INDEX_ACTIONS = ("dynamodb:Query", "dynamodb:Scan")
+# What composing another domain's operations needs (its reads in a batch, a query of one partition, and
+# the items of a transaction): no delete, scan, batch write or table description.
+COMPOSED_ACTIONS = (
+    "dynamodb:BatchGetItem",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:Query",
+    "dynamodb:UpdateItem",
+)
 
 _APPLICATION_LOG_LEVEL = {
     "DEBUG": lambda_.ApplicationLogLevel.DEBUG,
@@ -199,6 +209,26 @@ class OmniFunction(Construct):
         self._grant_table(table, TABLE_READ_ACTIONS, indexes)
         if table.encryption_key is not None:
             table.encryption_key.grant_decrypt(self.function)
+
+    def write_to(self, domain: str, own: dynamodb.ITable | None, others: Mapping[str, tuple[dynamodb.ITable, tuple[str, ...]]]) -> None:
+        """Compose other domains' operations into this function's transactions (decision 31): on each
+        table, only reads, condition checks, puts and updates (no delete, scan or batch write), and only
+        on items whose partition key matches the owner's `composable_keys`; TABLES names every table
+        the function uses, its own included (kernel.settings looks each one up there)."""
+        names = {domain: own.table_name} if own is not None else {}
+        for name, (table, leading_keys) in others.items():
+            self.role.add_to_principal_policy(
+                iam.PolicyStatement(
+                    actions=list(COMPOSED_ACTIONS),
+                    resources=[table.table_arn],
+                    conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": list(leading_keys)}},
+                )
+            )
+            if table.encryption_key is not None:
+                table.encryption_key.grant_encrypt_decrypt(self.function)
+                self.kms_grant_used()
+            names[name] = table.table_name
+        self.add_environment("TABLES", Stack.of(self).to_json_string(names))
 
     def _grant_table(self, table: dynamodb.ITable, actions: tuple[str, ...], indexes: tuple[str, ...]) -> None:
         # Like table.grant_*_data, but each index by name instead of `<table>/index/*`.

@@ -56,10 +56,12 @@ class StatelessStack(Stack):
         )
 
         self.domains: dict[str, DomainServices] = {}
+        declared = {services_cls.spec.name: services_cls.spec.table for _, services_cls in DOMAINS}
         for _, services_cls in DOMAINS:
             name = services_cls.spec.name
+            others = {other: (table, declared[other]) for other, table in data.tables.items() if other != name}
             self.domains[name] = services_cls(
-                self, platform=self.platform, table=data.tables.get(name), secrets=data.domains[name].secrets
+                self, platform=self.platform, table=data.tables.get(name), secrets=data.domains[name].secrets, others=others
             )
 
         self._grant_redrives(data)

@@ -31,6 +31,9 @@ class TableSpec:
     """The domain's table: keys pk/sk; each index `gsiN` has keys `gsiNpk`/`gsiNsk`, projection ALL."""
 
     indexes: Mapping[str, str] = field(default_factory=dict)  # index name -> what it is for
+    # Partition key patterns (IAM StringLike) of the items other domains' functions may read and write
+    # through this domain's public logic interface, when they declare `writes_to` this domain (decision 31).
+    composable_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,10 @@ class FunctionSpec:
     redrives_outboxes: bool = False  # may republish the outboxes' parked batches (decision 19)
     sends_to: tuple[str, ...] = ()  # names of the domain's OnQueue functions whose queues it may send to
     knows_channels: bool = False  # gets the channel list (CHANNELS) API functions get, to look channels up
+    # Other domains whose tables it writes in its own transactions, with the operations their public
+    # logic interface builds: it gets item access on those tables for their `composable_keys` only, and
+    # TABLES (domain -> table name, its own included). E.g. checkout: writes_to=("inventory",).
+    writes_to: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -163,7 +170,9 @@ class DomainServices(Construct):
         platform: Platform,
         table: dynamodb.ITable | None,
         secrets: Mapping[str, secretsmanager.ISecret] | None = None,
+        others: Mapping[str, tuple[dynamodb.ITable, TableSpec]] | None = None,
     ) -> None:
+        """`others`: the other domains' tables and their declarations (domain -> both), for `writes_to`."""
         super().__init__(scope, self.spec.title)
         spec = self.spec
         if (spec.table is None) != (table is None):
@@ -196,6 +205,8 @@ class DomainServices(Construct):
                 fn.read(table, indexes=indexes)
             if item.publishes:
                 fn.publish_events(platform.bus)
+            if item.writes_to:
+                fn.write_to(spec.name, table, _composable(spec.name, item, others or {}))
             if item.reads_channel_secrets:
                 if spec.channel_secrets is None:
                     raise ValueError(f"domain {spec.name}: {item.name} reads channel secrets but the domain declares none")
@@ -226,6 +237,18 @@ class DomainServices(Construct):
                 if unknown:
                     raise ValueError(f"domain {spec.name}: {item.name} sends to {sorted(unknown)}, which are no OnQueue functions")
                 self.functions[item.name].send_to({name: self.queues[name].queue for name in item.sends_to})
+
+
+def _composable(domain: str, item: FunctionSpec, others: Mapping[str, tuple[dynamodb.ITable, TableSpec]]) -> dict[str, tuple[dynamodb.ITable, tuple[str, ...]]]:
+    found = {}
+    for name in item.writes_to:
+        if name == domain or name not in others:
+            raise ValueError(f"domain {domain}: {item.name} writes to {name}, which is no other domain with a table")
+        table, declared = others[name]
+        if not declared.composable_keys:
+            raise ValueError(f"domain {domain}: {item.name} writes to {name}, whose table declares no composable_keys")
+        found[name] = (table, declared.composable_keys)
+    return found
 
 
 def _table(scope: Construct, spec: TableSpec, *, config: Config, key: kms.IKey) -> dynamodb.Table:

@@ -8,7 +8,10 @@ SPEC = DomainSpec(
         indexes={
             "gsi1": "soft holds by expiry (sparse: only live soft holds carry gsi1pk/gsi1sk)",
             "gsi2": "stock rows by location",
-        }
+        },
+        # What orders composes into checkout and fulfilment through inventory.logic.for_orders: SKU configs
+        # and stock rows (SKU#…), hold rows (HOLD#…), location guards (LOCATION).
+        composable_keys=("SKU#*", "HOLD#*", "LOCATION"),
     ),
     functions=(
         api("inventory.handlers.api.handler"),
@@ -32,9 +35,10 @@ SPEC = DomainSpec(
             "ChannelSync",
             "inventory.handlers.channel_sync.handler",
             source="omni.channels",
-            detail_types=["ChannelSaleRecorded", "StockReceiptPosted"],
+            detail_types=["ChannelSaleRecorded", "StockReceiptPosted", "ChannelOrderReceived"],
             knows_channels=True,  # the channel's kind comes from the registry, not the event
         ),
+        on_event("Returns", "inventory.handlers.returns.handler", source="omni.orders", detail_types=["ReturnReceived"]),
         every("HoldSweeper", "inventory.handlers.hold_sweeper.handler", minutes=1),
     ),
 )

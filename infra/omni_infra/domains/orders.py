@@ -1,13 +1,35 @@
 """Orders: carts, checkout, orders with their sourcing, fulfilments and timeline, returns."""
 
-from omni_infra.domains.base import DomainData, DomainServices, DomainSpec, TableSpec, api, outbox
+from omni_infra.domains.base import DomainData, DomainServices, DomainSpec, TableSpec, api, on_event, outbox
 
 SPEC = DomainSpec(
     name="orders",
-    table=TableSpec(indexes={"gsi1": "a customer's orders, newest last (gsi1sk: placed_at#order_id)"}),
+    table=TableSpec(
+        indexes={
+            "gsi1": "a customer's orders, newest last (gsi1sk: placed_at#order_id)",
+            "gsi2": "the pick list: fulfilments by location and status (gsi2pk: PICK#<location>#<status>)",
+            "gsi3": "a profile's orders from every channel (OrdersAttributed)",
+        }
+    ),
     functions=(
-        api("orders.handlers.api.handler"),
+        # Fulfilment steps and cancellations move the order's holds in the order's transaction.
+        api("orders.handlers.api.handler", writes_to=("inventory",)),
         outbox("orders.handlers.outbox.handler"),
+        on_event(
+            "PaymentsSync",
+            "orders.handlers.payments_sync.handler",
+            source="omni.payments",
+            detail_types=["OrderPaid", "PaymentFailed", "RefundIssued"],
+            writes_to=("inventory",),  # a failed payment's cancellation releases the holds
+        ),
+        on_event(
+            "ChannelOrders",
+            "orders.handlers.channel_orders.handler",
+            source="omni.channels",
+            detail_types=["ChannelOrderReceived", "ChannelOrderCancelled"],
+            knows_channels=True,  # the channel's kind comes from the registry, not the event
+        ),
+        on_event("Attribution", "orders.handlers.attribution.handler", source="omni.profiles", detail_types=["OrdersAttributed"]),
     ),
 )
 
