@@ -31,7 +31,7 @@ def of_shopper(customer_id: str, order_id: str) -> Order:
         raise _not_found(order_id)
     if any(f.pickup_code for f in order.fulfilments):
         try:  # shown now, never again: the stored order keeps the hash only
-            orders_table.save(order, without_codes(order))
+            orders_table.save(order, without_codes(order).model_copy(update={"version": order.version + 1}))
         except orders_table.Moved:
             return without_codes(order)  # changed meanwhile: the next read shows what is current
     return order
