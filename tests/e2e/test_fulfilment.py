@@ -32,8 +32,9 @@ def store(runtime):
         assert client.operator("PUT", f"/v1/locations/{location_id}", {**STORE, "name": location_id}).status_code == 200
         for channel in ("web", "pos"):
             assert client.operator("PUT", f"/v1/channels/{channel}/locations/{location_id}").status_code == 200
-    receipt = {"source_event_id": f"ful-{uuid.uuid4().hex[:8]}", "sku": SKU, "location_id": PARIS, "kind": "receipt", "quantity": 40}
-    assert client.operator("POST", "/v1/adjustments", receipt).status_code == 201
+    for location_id, units in ((PARIS, 40), (LYON, 5)):
+        receipt = {"source_event_id": f"ful-{uuid.uuid4().hex[:8]}", "sku": SKU, "location_id": location_id, "kind": "receipt", "quantity": units}
+        assert client.operator("POST", "/v1/adjustments", receipt).status_code == 201
     runtime.wait_idle(30)
     return client
 
@@ -128,7 +129,7 @@ def test_cancellation_releases_the_stock_and_another_shopper_cannot_cancel(runti
 
 def test_a_web_order_returned_in_another_store_restocks_its_sellable_units_and_requests_the_refund(runtime, store, channel_session, shopper_session):
     order = placed(runtime, status=OrderStatus.collected, paid=True)
-    before = stock(store, LYON) if any(level["location_id"] == LYON for level in store.operator("GET", f"/v1/stock/{SKU}").json()) else {"on_hand": 0, "held": 0}
+    before = stock(store, LYON)
     body = {"return_key": "counter-1", "lines": [{"line": "1", "received": 2, "damaged": 1}]}
     answer = channel_session("pos").post(f"/v1/stores/{LYON}/orders/{order.order_id}/returns", json=body)
     assert answer.status_code == 201, answer.text
@@ -181,3 +182,22 @@ def test_order_paid_replayed_and_raced_with_a_cancellation_has_one_outcome_and_c
     assert statuses.count("paid") <= 1 and statuses.count("cancelled") == 1
     # paid first: the cancellation asks for the money back, once; cancelled first: the payment is ignored
     assert len(published(runtime, "RefundRequested", order.order_id)) == (1 if final["paid"] else 0)
+
+
+def test_a_store_that_cannot_fulfil_a_line_gives_it_up_and_the_order_is_re_sourced(runtime, store, channel_session, shopper_session):
+    order = placed(runtime, status=OrderStatus.allocated, paid=True)
+    paris, lyon = stock(store, PARIS), stock(store, LYON)
+    pos = channel_session("pos")
+    rejection = f"/v1/stores/{PARIS}/orders/{order.order_id}/fulfilments/F1/rejection"
+    assert pos.post(rejection, json={"lines": ["9"], "reason": "x"}).status_code == 422  # no such line: nothing changes
+    answer = pos.post(rejection, json={"lines": ["1"], "reason": "damaged on the shelf"})
+    assert answer.status_code == 200, answer.text
+    moved = answer.json()
+    assert [(f["location_id"], f["status"], f["lines"]) for f in moved["fulfilments"]] == [(PARIS, "cancelled", []), (LYON, "pending", ["1"])]
+    assert moved["lines"][0]["location_id"] == LYON and moved["lines"][0]["refused_by"] == [PARIS]
+    assert moved["timeline"][-1]["message"] == f"line 1: {PARIS} cannot fulfil it (damaged on the shelf); re-sourced to {LYON}"
+    assert stock(store, PARIS)["held"] == paris["held"] - 2 and stock(store, LYON)["held"] == lyon["held"] + 2
+    assert order.order_id in [o["order_id"] for o in pos.get(f"/v1/stores/{LYON}/pick-list").json()]
+    again = channel_session("pos").post(f"/v1/stores/{LYON}/orders/{order.order_id}/fulfilments/F2/rejection", json={"lines": ["1"]})
+    assert (again.status_code, again.json()["code"]) == (409, "no_alternative")  # Paris refused it already
+    assert stock(store, LYON)["held"] == lyon["held"] + 2

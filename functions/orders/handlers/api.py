@@ -15,9 +15,9 @@ from kernel.api import create_app, lambda_handler
 from kernel.auth import CHANNEL, OPERATOR, SHOPPER, current_caller
 from kernel.errors import errors
 from kernel.types import Identifier
-from orders.logic import cancellation, fulfilment, orders, returns
+from orders.logic import cancellation, fulfilment, orders, resourcing, returns
 from orders.models.order import Order
-from orders.models.requests import PickupCodeIn
+from orders.models.requests import PickupCodeIn, RejectionIn
 from orders.models.returns import OperatorReturnIn, ReturnIn
 
 app = create_app()
@@ -75,6 +75,12 @@ def store_step(location_id: LocationId, order_id: OrderId, fulfilment_id: Fulfil
 def store_collection(location_id: LocationId, order_id: OrderId, fulfilment_id: FulfilmentId, body: PickupCodeIn) -> Order:
     orders.require_store(current_caller(app).channel, location_id)
     return orders.without_codes(fulfilment.step(order_id, fulfilment_id, "collected", _now(), location_id=location_id, code=body.code))
+
+
+@app.post("/v1/stores/<location_id>/orders/<order_id>/fulfilments/<fulfilment_id>/rejection", tags=TAGS, summary="This store cannot fulfil lines: their holds are released and they are re-sourced elsewhere", responses=errors(404, 409, 422, described={409: "Its stock left already, or no other location can fulfil a line (no_alternative)"}), **CHANNEL)
+def store_rejection(location_id: LocationId, order_id: OrderId, fulfilment_id: FulfilmentId, body: RejectionIn) -> Order:
+    orders.require_store(current_caller(app).channel, location_id)
+    return orders.without_codes(resourcing.reject(order_id, fulfilment_id, body.lines, body.reason or "no reason given", _now(), location_id=location_id))
 
 
 @app.post("/v1/stores/<location_id>/orders/<order_id>/returns", tags=TAGS, summary="Receive a return at the counter of one of the calling POS's stores (an order of any channel)", status_code=201, responses=errors(404, 409, 422), **CHANNEL)

@@ -97,6 +97,7 @@ class OrderLine(Model):
     tax: int
     location_id: str = Field(description="where sourcing put the line")
     fulfilment_id: str
+    refused_by: list[str] = Field(default_factory=list, description="locations that could not fulfil it (it was re-sourced)")
 
 
 class Fulfilment(Model):
