@@ -1,13 +1,16 @@
 """Payments' events → orders: OrderPaid, PaymentFailed, RefundIssued (decision 31's contract).
 
 Each reaction is idempotent on the order's state (a replay, or an event for an order that moved on,
-changes nothing) and order-tolerant. An order orders does not know yet raises, for EventBridge to retry."""
+changes nothing) and order-tolerant. Payments learns of orders from OrderPlaced, so an event about an
+order orders does not have is junk a retry cannot fix: logged, counted and dropped."""
 
 from __future__ import annotations
 
 from kernel import clock
 from kernel.consumer import event_handler
 from kernel.envelope import Envelope
+from kernel.errors import NotFound
+from kernel.observability import logger, metrics
 from orders.logic import payments
 from orders.models.inbound import OrderPaid, PaymentFailed, RefundIssued
 
@@ -27,4 +30,15 @@ def _refunded(event: Envelope) -> None:
     payments.refund_issued(issued.order_id, issued.refund_id, issued.amount, issued.currency, at=clock.iso(event.time))
 
 
-handler = event_handler({"OrderPaid": _paid, "PaymentFailed": _failed, "RefundIssued": _refunded})
+def _known_orders_only(reaction):
+    def react(event: Envelope) -> None:
+        try:
+            reaction(event)
+        except NotFound as unknown:
+            logger.warning("payment event for an unknown order: dropped", extra={"detail": unknown.detail})
+            metrics.add_metric(name="PaymentEventsDropped", unit="Count", value=1)
+
+    return react
+
+
+handler = event_handler({"OrderPaid": _known_orders_only(_paid), "PaymentFailed": _known_orders_only(_failed), "RefundIssued": _known_orders_only(_refunded)})
