@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 import warnings
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -279,13 +280,73 @@ def _reserve_beside_counts(holds, planning, ReserveIn, channel, InsufficientStoc
     print(f"  held {held} <= physical {physical} (on hand - unavailable); shards promise {promised}: {check}")
 
 
+def fulfilment(cdk_out: Path, endpoint: str, runs: int = 30) -> None:
+    """A fulfilment step against DynamoDB Local: the order's change and its holds' commit (or release)
+    in one transaction, with the reads before it."""
+    import json
+
+    import boto3
+
+    from orders.handlers import api as orders_api
+    from orders.models.order import OrderStatus
+    from stack_tables import create_domain_table
+    from support.env import domain_environment
+    from support.inventory import location, stock
+    from support.orders import an_order, place_with_holds
+    from support.triggers import Context, api_event
+
+    client = boto3.client("dynamodb", endpoint_url=endpoint)
+    create_domain_table(client, cdk_out, "inventory", "bench-fulfil-inventory")
+    create_domain_table(client, cdk_out, "orders", "bench-fulfil-orders")
+    with domain_environment("bench-fulfil-inventory", endpoint):
+        location("paris-rivoli", channels=("web",))
+        for n in range(25):
+            stock(f"FUL-{n:02d}", "paris-rivoli", 10_000)
+    tables = json.dumps({"orders": "bench-fulfil-orders", "inventory": "bench-fulfil-inventory"})
+    print("\n== fulfilment steps against DynamoDB Local (median / p95, DynamoDB calls per step; goal: one transaction) ==")
+    for lines in (1, 10, 25):
+        orders = []
+        for _ in range(runs + 1):
+            order_lines = [{"line": str(n), "sku": f"FUL-{n:02d}", "quantity": 1, "unit_price": 100, "line_total": 100, "tax": 0, "location_id": "paris-rivoli", "fulfilment_id": "F1"} for n in range(lines)]
+            fulfilments = [{"fulfilment_id": "F1", "location_id": "paris-rivoli", "kind": "pickup", "lines": [line["line"] for line in order_lines]}]
+            order = an_order(status=OrderStatus.allocated, paid=True, lines=order_lines, fulfilments=fulfilments)
+            orders.append(place_with_holds(order, inventory_table="bench-fulfil-inventory", orders_table="bench-fulfil-orders", endpoint=endpoint))
+        cancellable = _fresh(orders, runs, endpoint, place_with_holds)
+        with domain_environment("bench-fulfil-orders", endpoint, TABLES=tables):
+            counter = CallCounter()
+            for name, path in (("picked", "fulfilments/F1/steps/picked"), ("cancel", None)):
+                pending = iter(orders[1:] if name == "picked" else cancellable)
+                with contextlib.redirect_stdout(io.StringIO()):
+                    orders_api.handler(api_event("POST", f"/v1/stores/paris-rivoli/orders/{orders[0].order_id}/fulfilments/F1/steps/picked", channel_key="key-pos"), Context())
+                counter.take()
+
+                def one(path=path, pending=pending):
+                    order = next(pending)
+                    url = f"/v1/stores/paris-rivoli/orders/{order.order_id}/{path}" if path else f"/v1/ops/orders/{order.order_id}/cancel"
+                    event = api_event("POST", url, channel_key="key-pos") if path else api_event("POST", url, operator=True)
+                    _ok(orders_api.handler(event, Context()))
+
+                median, p95 = timed(one, runs)
+                print(f"  {name:7} {lines:2} line(s) {median:6.1f} ms / {p95:6.1f} ms   calls: {_describe(counter.take(), runs)}")
+
+
+def _fresh(orders, runs, endpoint, place_with_holds):
+    """Copies of the orders (new ids) with their holds, for the cancellations."""
+    copies = []
+    for order in orders[1 : runs + 1]:
+        copy = order.model_copy(update={"order_id": uuid.uuid4().hex, "number": "B-" + uuid.uuid4().hex[:6].upper()})
+        copies.append(place_with_holds(copy, inventory_table="bench-fulfil-inventory", orders_table="bench-fulfil-orders", endpoint=endpoint))
+    return copies
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Omni's performance figures")
-    parser.add_argument("--only", choices=["cold"], help="run one section: cold (the cold-start table)")
+    parser.add_argument("--only", choices=["cold", "fulfil"], help="run one section: cold (the cold-start table), fulfil (fulfilment steps)")
     only = parser.parse_args().only
 
     print(f"Omni bench — python {sys.version.split()[0]}, {os.cpu_count()} cores")
-    cold_starts()
+    if only != "fulfil":
+        cold_starts()
     if only == "cold":
         return
     from omni_local.services import start_dynamodb_local
@@ -293,8 +354,12 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder, start_dynamodb_local() as server:
         cdk_out = Path(os.environ["OMNI_CDK_OUT"]) if os.environ.get("OMNI_CDK_OUT") else synthesize(Path(folder))
+        if only == "fulfil":
+            fulfilment(cdk_out, server.endpoint)
+            return
         warm_and_inventory(cdk_out, server.endpoint)
         large_store_close(cdk_out, server.endpoint)
+        fulfilment(cdk_out, server.endpoint)
 
 
 if __name__ == "__main__":

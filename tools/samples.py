@@ -108,6 +108,14 @@ ORDER_ITEM = {
 STOCK_ROW = {"pk": "SKU#TEE-ORG-S", "sk": "STOCK#paris-rivoli#000", "type": "stock", "sku": "TEE-ORG-S", "location_id": "paris-rivoli", "shard": 0, "on_hand": 12, "held": 0, "unavailable": 0, "safety": 2, "available": 10, "seq": 3}
 
 
+CHANNEL_ORDER = {
+    "channel": "marketplace", "channel_kind": "marketplace", "channel_order_id": "MKT-300012", "webhook_id": "mkt-evt-1", "currency": "EUR",
+    "lines": [{"sku": "TEE-ORG-S", "quantity": 1, "unit_price": 1999, "location_id": "wh-central"}],
+    "subtotal": 1999, "shipping": 490, "tax": 0, "grand_total": 2489,
+    "customer": {"channel_customer_id": "mkt-cust-77", "email": None, "phone": None}, "fulfilled": False, "placed_at": "2026-11-23T12:55:00.000000Z",
+}  # fmt: skip
+
+
 def samples() -> dict[str, dict[str, dict]]:
     product = {"product_id": "tee-organic", "name": "Organic cotton tee", "skus": [{"sku": "TEE-ORG-S", "prices": [{"channel": "web", "currency": "EUR", "amount": 1999}]}]}
     return {
@@ -148,6 +156,7 @@ def samples() -> dict[str, dict[str, dict]]:
         "InventoryChannelSync": {
             "channel-sale-recorded": bus_event("omni.channels", "ChannelSaleRecorded", {"channel": "pos", "channel_kind": "store", "webhook_id": "pos-7731-0042", "lines": POS_SALE["data"]["lines"]}),
             "stock-receipt-posted": bus_event("omni.channels", "StockReceiptPosted", {"channel": "pos", "webhook_id": "pos-asn-5521", **POS_RECEIPT["data"]}),
+            "channel-order-received": bus_event("omni.channels", "ChannelOrderReceived", CHANNEL_ORDER),
         },
         "InventoryLocationRecompute": {
             "location-chunk": queue("InventoryLocationRecomputeWorkQueue", [{"location_id": "paris-rivoli", "skus": ["MUG-STONE-BLUE", "TEE-ORG-M", "TEE-ORG-S"]}]),
@@ -156,6 +165,20 @@ def samples() -> dict[str, dict[str, dict]]:
             "get-my-orders": api("GET", "/v1/me/orders", "/v1/me/orders", identity=channel("app"), claims={"sub": "alice", "token_use": "id"}),
             "put-cart-line": api("PUT", "/v1/cart/lines/{sku}", "/v1/cart/lines/TEE-ORG-S", {"quantity": 2}, identity=channel("app"), claims={"sub": "alice", "token_use": "id"}),
             "post-checkout": checkout_sample(),
+            "get-pick-list": api("GET", "/v1/stores/{location_id}/pick-list", "/v1/stores/paris-rivoli/pick-list", identity=channel("pos")),
+            "post-picked": api(
+                "POST",
+                "/v1/stores/{location_id}/orders/{order_id}/fulfilments/{fulfilment_id}/steps/{step}",
+                f"/v1/stores/paris-rivoli/orders/{ORDER_ITEM['order_id']}/fulfilments/F1/steps/picked",
+                identity=channel("pos"),
+            ),
+            "post-return": api(
+                "POST",
+                "/v1/stores/{location_id}/orders/{order_id}/returns",
+                f"/v1/stores/lyon-bellecour/orders/{ORDER_ITEM['order_id']}/returns",
+                {"return_key": "counter-0042", "lines": [{"line": "1", "received": 2, "damaged": 1}]},
+                channel("pos"),
+            ),
         },
         "OrdersPriceSync": {
             "price-changed": bus_event("omni.catalog", "PriceChanged", {"sku": "TEE-ORG-S", "product_id": "tee-organic", "channel": "web", "currency": "EUR", "amount": 1799, "previous_amount": 1999, "seq": 2}),
@@ -163,6 +186,20 @@ def samples() -> dict[str, dict[str, dict]]:
         "OrdersOutbox": {
             "order-placed": stream("orders", [("INSERT", None, ORDER_ITEM)]),
             "order-paid": stream("orders", [("MODIFY", ORDER_ITEM, {**ORDER_ITEM, "status": "paid", "paid": True, "version": 2, "updated_at": "2026-11-23T12:05:00.000000Z"})]),
+        },
+        "OrdersPaymentsSync": {
+            "order-paid": bus_event("omni.payments", "OrderPaid", {"order_id": ORDER_ITEM["order_id"], "amount": 3998, "currency": "EUR", "tenders": ["card"]}),
+            "payment-failed": bus_event("omni.payments", "PaymentFailed", {"order_id": ORDER_ITEM["order_id"], "reason": "expired", "at": "2026-11-23T12:30:00.000000Z"}),
+            "refund-issued": bus_event("omni.payments", "RefundIssued", {"refund_id": "cancel-" + ORDER_ITEM["order_id"], "order_id": ORDER_ITEM["order_id"], "amount": 3998, "currency": "EUR", "tenders": [{"tender": "card", "amount": 3998}]}),
+        },
+        "OrdersChannelOrders": {
+            "channel-order-received": bus_event("omni.channels", "ChannelOrderReceived", CHANNEL_ORDER),
+        },
+        "OrdersAttribution": {
+            "orders-attributed": bus_event("omni.profiles", "OrdersAttributed", {"profile_id": "prof-1", "order_ids": [], "customer_ids": ["alice"], "version": 1, "at": "2026-11-23T12:00:00.000000Z"}),
+        },
+        "InventoryReturns": {
+            "return-received": bus_event("omni.orders", "ReturnReceived", {"return_id": "3b1f0c5e9d2a4f6b8c7e1a0d2f4b6c8e", "order_id": ORDER_ITEM["order_id"], "channel": "pos", "location_id": "paris-rivoli", "lines": [{"sku": "TEE-ORG-S", "received": 2, "damaged": 1}], "at": "2026-11-24T10:00:00.000000Z"}),
         },
         "OpsApi": {
             "post-redrive": api("POST", "/v1/ops/redrive", "/v1/ops/redrive", {"limit": 10}, OPERATOR),

@@ -16,6 +16,7 @@ class Channel(BaseModel):
 
     id: str
     kind: str  # storefront | store | marketplace
+    locations: tuple[str, ...] = ()  # a store channel's (POS) stores, from cdk.json: its staff act for these only
 
 
 class Settings(BaseModel):
@@ -36,6 +37,8 @@ class Settings(BaseModel):
     # (the function that redrives them only).
     parked_bucket: str = ""
     outbox_tables: dict[str, str] = Field(default_factory=dict)
+    # Orders: the PaymentFailed reasons that cancel an awaiting order ("expired" always does), comma-separated.
+    payment_failures_cancelling: frozenset[str] = frozenset({"cancelled", "expired"})
     # Work queue name (the consuming function's construct id, e.g. LocationRecompute) -> its URL, for
     # the functions that send to it.
     queue_urls: dict[str, str] = Field(default_factory=dict)
@@ -52,6 +55,11 @@ class Settings(BaseModel):
         if domain not in self.tables:
             raise LookupError(f"this function may not use the {domain} table (TABLES names {sorted(self.tables)})")
         return self.tables[domain]
+
+    @field_validator("payment_failures_cancelling", mode="before")
+    @classmethod
+    def _parse_list(cls, value):
+        return frozenset(part.strip() for part in value.split(",") if part.strip()) if isinstance(value, str) else value
 
     @property
     def channel_ids(self) -> frozenset[str]:

@@ -259,7 +259,7 @@ class OmniApi(Construct):
         self.channel_keys = self._channels(config)
         # The channel list as kernel.settings reads it; also for other functions that look channels up.
         self.channels_json = Stack.of(self).to_json_string(
-            {key.key_id: {"id": channel.id, "kind": channel.kind} for channel, key in self.channel_keys}
+            {key.key_id: {"id": channel.id, "kind": channel.kind, **({"locations": list(channel.locations)} if channel.locations else {})} for channel, key in self.channel_keys}
         )
         for domain in integrations:
             functions[domain].add_environment("CHANNELS", self.channels_json)

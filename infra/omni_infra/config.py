@@ -51,6 +51,7 @@ class ConfigError(ValueError):
 class Channel:
     id: str
     kind: str  # storefront | store | marketplace
+    locations: tuple[str, ...] = ()  # a store channel's (POS) stores: its staff act for these only
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,7 @@ def _choice(settings: dict, key: str, allowed: tuple[str, ...]) -> str:
 
 
 def _channels(raw: list[dict]) -> tuple[Channel, ...]:
-    channels = tuple(Channel(id=item["id"], kind=item["kind"]) for item in raw)
+    channels = tuple(Channel(id=item["id"], kind=item["kind"], locations=tuple(item.get("locations", ()))) for item in raw)
     ids = [channel.id for channel in channels]
     if len(set(ids)) != len(ids):
         raise ConfigError(f"channel ids must be unique: {ids}")

@@ -43,5 +43,16 @@ def test_each_sample_is_a_valid_event_of_its_trigger(path):
     elif event.get("detail-type") == "Scheduled Event":
         assert event["source"] == "aws.events"
     else:
-        schema = json.loads((catalog.SCHEMAS / f"{event['detail-type']}.v{event['detail']['version']}.json").read_text())
-        jsonschema.validate(event["detail"], schema)
+        published = catalog.SCHEMAS / f"{event['detail-type']}.v{event['detail']['version']}.json"
+        if published.exists():
+            jsonschema.validate(event["detail"], json.loads(published.read_text()))
+        else:  # published by a domain not on this branch yet: the consumer's view of the contract (decision 31)
+            consumer_view(event["detail-type"]).model_validate(event["detail"]["data"])
+
+
+def consumer_view(detail_type: str):
+    from orders.models import inbound
+
+    view = getattr(inbound, detail_type, None)
+    assert view is not None, f"{detail_type}: neither a published schema nor a consumer's view of it"
+    return view

@@ -169,7 +169,7 @@ def test_api_functions_know_the_channels(dev):
         for channel in dev.omni.config.channels:
             key_id = keys[f"omni-dev-channel-{channel.id}"]
             rendered = rendered.replace(f"@{key_id}@", f"key-{channel.id}")
-        assert json.loads(rendered) == {f"key-{c.id}": {"id": c.id, "kind": c.kind} for c in dev.omni.config.channels}
+        assert json.loads(rendered) == {f"key-{c.id}": {"id": c.id, "kind": c.kind, **({"locations": list(c.locations)} if c.locations else {})} for c in dev.omni.config.channels}
 
 
 def test_5xx_alarm_only_in_prod(dev, prod):

@@ -19,6 +19,10 @@ EXPECTED_HANDLERS = {
     "orders.handlers.api.handler",
     "orders.handlers.outbox.handler",
     "orders.handlers.price_sync.handler",
+    "orders.handlers.payments_sync.handler",
+    "orders.handlers.channel_orders.handler",
+    "orders.handlers.attribution.handler",
+    "inventory.handlers.returns.handler",
     "profiles.handlers.api.handler",
     "channels.handlers.api.handler",
     "channels.handlers.outbox.handler",
@@ -69,6 +73,10 @@ def test_log_retention_longer_in_prod(dev, prod):
     assert prod.omni.config.log_retention_days > dev.omni.config.log_retention_days
 
 
+# Consumers that look a channel up in the registry (FunctionSpec.knows_channels).
+CHANNEL_CONSUMERS = {"inventory.handlers.channel_sync.handler", "orders.handlers.channel_orders.handler"}
+
+
 def test_environment(synth):
     stage = synth.stage
     for name, fn in synth.functions().items():
@@ -84,7 +92,7 @@ def test_environment(synth):
         else:
             assert "TABLE_NAME" not in env, name
         has_channels = "CHANNELS" in env  # API functions, and consumers that look a channel up in the registry
-        knows_channels = fn["Properties"]["Handler"].endswith(".api.handler") or fn["Properties"]["Handler"] == "inventory.handlers.channel_sync.handler"
+        knows_channels = fn["Properties"]["Handler"].endswith(".api.handler") or fn["Properties"]["Handler"] in CHANNEL_CONSUMERS
         assert has_channels == knows_channels, name
 
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import json
 
-from omni_infra.domains import table_domains
+from omni_infra.domains import function_specs, table_domains
+from omni_infra.domains.base import Every, OnEvent, OnQueue
+
+
+def _declared(*triggers) -> list:
+    """The functions the domains declare with one of these triggers."""
+    return [function for _, function in function_specs() if isinstance(function.trigger, triggers)]
 
 
 def _dlq_alarm_queues(synth) -> set[str]:
@@ -67,7 +73,7 @@ def test_outboxes_consume_their_own_table_stream(dev):
 
 def test_every_rule_target_has_retries_and_an_alarmed_dlq(synth):
     rules = synth.resources("AWS::Events::Rule")
-    assert len(rules) == 5  # inventory: catalog sync, projection, channel sync, sweeper; orders: price sync
+    assert len(rules) == len(_declared(OnEvent, Every))  # one rule per event consumer and schedule
     alarmed = _dlq_alarm_queues(synth)
     for name, rule in rules.items():
         for target in rule["Properties"]["Targets"]:
@@ -80,7 +86,8 @@ def test_every_rule_target_has_retries_and_an_alarmed_dlq(synth):
 
 def test_every_queue_is_encrypted_tls_only_and_kept_14_days(synth):
     queues = synth.resources("AWS::SQS::Queue")
-    assert len(queues) == 7  # 4 event rule DLQs + 1 schedule DLQ + the location recompute queue and its DLQ
+    # a DLQ per event rule and schedule, and a work queue with its DLQ per queue consumer
+    assert len(queues) == len(_declared(OnEvent, Every)) + 2 * len(_declared(OnQueue))
     policies = [json.dumps(p["Properties"]) for p in synth.resources("AWS::SQS::QueuePolicy").values()]
     for name, queue in queues.items():
         assert "Fn::ImportValue" in json.dumps(queue["Properties"]["KmsMasterKeyId"]), name
@@ -108,7 +115,11 @@ def test_event_consumers_listen_on_the_omni_bus(dev):
         ["StockChanged", "LocationChanged", "BufferChanged", "SkuRegistered"]
     )
     channel_sync = _rule_for(dev, "inventory.handlers.channel_sync.handler")
-    assert channel_sync["EventPattern"] == {"source": ["omni.channels"], "detail-type": ["ChannelSaleRecorded", "StockReceiptPosted"]}
+    assert channel_sync["EventPattern"] == {"source": ["omni.channels"], "detail-type": ["ChannelSaleRecorded", "StockReceiptPosted", "ChannelOrderReceived"]}
+    assert _rule_for(dev, "inventory.handlers.returns.handler")["EventPattern"] == {"source": ["omni.orders"], "detail-type": ["ReturnReceived"]}
+    assert _rule_for(dev, "orders.handlers.payments_sync.handler")["EventPattern"] == {"source": ["omni.payments"], "detail-type": ["OrderPaid", "PaymentFailed", "RefundIssued"]}
+    assert _rule_for(dev, "orders.handlers.channel_orders.handler")["EventPattern"] == {"source": ["omni.channels"], "detail-type": ["ChannelOrderReceived", "ChannelOrderCancelled"]}
+    assert _rule_for(dev, "orders.handlers.attribution.handler")["EventPattern"] == {"source": ["omni.profiles"], "detail-type": ["OrdersAttributed"]}
 
 
 def test_hold_sweeper_runs_every_minute(dev):

@@ -9,7 +9,8 @@ import os
 CHANNEL_KEYS = {
     "key-web": {"id": "web", "kind": "storefront"},
     "key-app": {"id": "app", "kind": "storefront"},
-    "key-pos": {"id": "pos", "kind": "store"},
+    "key-pos": {"id": "pos", "kind": "store", "locations": ["paris-rivoli", "lyon-bellecour"]},
+    "key-pos-lyon": {"id": "pos-lyon", "kind": "store", "locations": ["lyon-bellecour"]},
     "key-marketplace": {"id": "marketplace", "kind": "marketplace"},
 }
 

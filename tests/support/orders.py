@@ -42,3 +42,22 @@ def an_order(**fields) -> Order:
         "updated_at": PLACED_AT,
     }
     return Order(**(values | fields))
+
+
+def place_with_holds(order: Order, *, inventory_table: str, orders_table: str, endpoint: str | None = None) -> Order:
+    """Write an order and its hard holds the way checkout does (holds with reference = the order id, in the
+    order's channel), for fulfilment tests until checkout's route is on the branch (two writes here; one
+    transaction in checkout)."""
+    from inventory.logic import holds
+    from inventory.models.holds import HoldLineIn, HoldState, ReserveIn
+    from kernel import table
+    from kernel.settings import Channel
+    from orders.dal import orders as orders_dal
+    from support.env import domain_environment
+
+    lines = [HoldLineIn(line=line.line, sku=line.sku, location_id=line.location_id, quantity=line.quantity) for line in order.lines]
+    with domain_environment(inventory_table, endpoint):
+        holds.reserve(Channel(id=order.channel, kind=order.channel_kind), ReserveIn(reference=order.order_id, lines=lines, hold=HoldState.hard))
+    with domain_environment(orders_table, endpoint):
+        table.transact(orders_dal.placement(order))
+    return order

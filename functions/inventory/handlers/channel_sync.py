@@ -1,4 +1,5 @@
-"""Applies what channels report in their webhooks: sales that already happened, and stock receipts.
+"""Applies what channels report in their webhooks: sales that already happened (and channels' orders,
+whose stock is taken the same way), and stock receipts.
 
 Both are idempotent by the webhook id in the channel's own key scope, so a redelivered event changes
 nothing, and both happen only at locations that serve the channel. The channel's kind comes from the
@@ -14,8 +15,11 @@ for EventBridge to retry and the DLQ to keep.
 
 from __future__ import annotations
 
+import hashlib
+
 from channels.models.events import ChannelSaleRecorded, StockReceiptPosted  # the channels' published contract, not its tables
 from inventory.logic.adjustments import adjust, record_sale
+from inventory.models.inbound import ChannelOrderReceived
 from inventory.models.stock import AdjustmentIn, AdjustmentKind, SaleIn, SaleLineIn
 from kernel.consumer import Reaction, event_handler
 from kernel.envelope import Envelope
@@ -35,6 +39,21 @@ def _sale(event: Envelope) -> None:
     sale = event.unwrap(ChannelSaleRecorded)
     lines = [SaleLineIn(sku=line.sku, location_id=line.location_id, quantity=line.quantity) for line in sale.lines]
     record_sale(_registered(sale.channel), SaleIn(source_event_id=sale.webhook_id, lines=lines))
+
+
+def _channel_order(event: Envelope) -> None:
+    """A channel's order takes its stock at once, like a recorded sale (the same per-source policy:
+    recorded even when short, with OversellDetected), once per channel order id however often the
+    channel re-sends it (under another webhook id)."""
+    order = event.unwrap(ChannelOrderReceived)
+    lines = [SaleLineIn(sku=line.sku, location_id=line.location_id, quantity=line.quantity) for line in order.lines]
+    record_sale(_registered(order.channel), SaleIn(source_event_id=channel_order_key(order.channel_order_id), lines=lines))
+
+
+def channel_order_key(channel_order_id: str) -> str:
+    """The ledger key of a channel order's sale (kept apart from webhook ids, and within an Identifier's 64)."""
+    key = f"order:{channel_order_id}"
+    return key if len(key) <= 64 and channel_order_id[:1].isalnum() else "order:" + hashlib.sha256(channel_order_id.encode()).hexdigest()[:40]
 
 
 def _receipt(event: Envelope) -> None:
@@ -67,5 +86,6 @@ handler = event_handler(
     {
         "ChannelSaleRecorded": _dropping_unknown_items(_sale),
         "StockReceiptPosted": _dropping_unknown_items(_receipt),
+        "ChannelOrderReceived": _dropping_unknown_items(_channel_order),
     }
 )

@@ -53,11 +53,12 @@ def advance(order: Order, to: OrderStatus, *, at: str, reason: str | None = None
             from_status=order.status.value,
             to_status=to.value,
         )
-    entry = TimelineEntry(at=at, kind="status", status=to, message=reason or f"{order.status.value} → {to.value}")
+    entry = TimelineEntry(at=at, kind="status", status=to, version=order.version + 1, message=reason or f"{order.status.value} → {to.value}")
     return order.model_copy(update={"status": to, "version": order.version + 1, "updated_at": at, "timeline": [*order.timeline, entry]})
 
 
-def noted(order: Order, *, at: str, kind: str, message: str) -> Order:
-    """The order with a timeline entry that is not a status change (a refund, a return, a re-sourcing)."""
-    entry = TimelineEntry(at=at, kind=kind, message=message)
-    return order.model_copy(update={"version": order.version + 1, "updated_at": at, "timeline": [*order.timeline, entry]})
+def noted(order: Order, *, at: str, kind: str, message: str, **changes) -> Order:
+    """The order with a timeline entry that is not a status change (a refund, a return, a re-sourcing),
+    and any other `changes` of its fields that belong to it."""
+    entry = TimelineEntry(at=at, kind=kind, version=order.version + 1, message=message)
+    return order.model_copy(update={**changes, "version": order.version + 1, "updated_at": at, "timeline": [*order.timeline, entry]})

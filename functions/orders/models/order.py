@@ -97,6 +97,7 @@ class OrderLine(Model):
     tax: int
     location_id: str = Field(description="where sourcing put the line")
     fulfilment_id: str
+    refused_by: list[str] = Field(default_factory=list, description="locations that could not fulfil it (it was re-sourced)")
 
 
 class Fulfilment(Model):
@@ -107,6 +108,40 @@ class Fulfilment(Model):
     kind: FulfilmentKind
     lines: list[str]
     status: FulfilmentStatus = FulfilmentStatus.pending
+    pickup_code: str | None = Field(
+        None, description="the code to show at the counter: in the shopper's own order view, once (then only its hash is kept)"
+    )
+    # Never serialized (not in answers, not in the document): the dal stores it beside the fulfilment.
+    pickup_code_hash: str | None = Field(None, exclude=True)
+
+
+class ReturnLine(Model):
+    line: str
+    sku: str
+    received: int = Field(description="units handed back")
+    damaged: int = Field(description="of those, units that cannot be sold again")
+
+
+class Return(Model):
+    return_id: str
+    channel: str = Field(description="where it was received")
+    location_id: str = Field(description="the receiving location: its sellable units go back to stock there")
+    lines: list[ReturnLine]
+    refund: int = Field(description="minor units, computed by Omni from the lines' prices and tax")
+    at: str
+
+
+class RefundReason(StrEnum):
+    return_ = "return"
+    cancellation = "cancellation"
+
+
+class Refund(Model):
+    refund_id: str = Field(description='the return id, or "cancel-<order_id>"')
+    amount: int
+    reason: RefundReason
+    issued: bool = False
+    at: str
 
 
 class Totals(Model):
@@ -122,6 +157,7 @@ class TimelineEntry(Model):
     at: str
     kind: str = Field(description="status, payment, refund, return, sourcing, note")
     status: OrderStatus | None = Field(None, description="the status the order moved to (kind status)")
+    version: int | None = Field(None, description="the order's version after this entry")
     message: str
 
 
@@ -148,6 +184,9 @@ class Order(Model):
     fulfilments: list[Fulfilment]
     totals: Totals
     sourcing: Sourcing | None = None
+    returns: list[Return] = Field(default_factory=list)
+    refunds: list[Refund] = Field(default_factory=list)
+    profile_version: int | None = Field(None, description="version of the OrdersAttributed that set profile_id")
     timeline: list[TimelineEntry]
     placed_at: str
     updated_at: str

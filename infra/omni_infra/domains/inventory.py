@@ -35,9 +35,10 @@ SPEC = DomainSpec(
             "ChannelSync",
             "inventory.handlers.channel_sync.handler",
             source="omni.channels",
-            detail_types=["ChannelSaleRecorded", "StockReceiptPosted"],
+            detail_types=["ChannelSaleRecorded", "StockReceiptPosted", "ChannelOrderReceived"],
             knows_channels=True,  # the channel's kind comes from the registry, not the event
         ),
+        on_event("Returns", "inventory.handlers.returns.handler", source="omni.orders", detail_types=["ReturnReceived"]),
         every("HoldSweeper", "inventory.handlers.hold_sweeper.handler", minutes=1),
     ),
 )

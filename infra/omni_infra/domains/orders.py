@@ -11,12 +11,34 @@ CHECKOUT = json.loads(CDK_JSON.read_text())["context"].get("checkout", {})
 
 SPEC = DomainSpec(
     name="orders",
-    table=TableSpec(indexes={"gsi1": "a customer's orders, newest last (gsi1sk: placed_at#order_id)"}),
+    table=TableSpec(
+        indexes={
+            "gsi1": "a customer's orders, newest last (gsi1sk: placed_at#order_id)",
+            "gsi2": "the pick list: fulfilments by location and status (gsi2pk: PICK#<location>#<status>)",
+            "gsi3": "a profile's orders from every channel (OrdersAttributed)",
+        }
+    ),
     functions=(
-        # Checkout composes inventory's hold operations into its own transaction (decision 32).
+        # Checkout composes inventory's hold operations into its own transaction, and so do fulfilment steps
+        # and cancellations (decision 32).
         api("orders.handlers.api.handler", writes_to=("inventory",), environment={"CHECKOUT": json.dumps(CHECKOUT, separators=(",", ":"))}),
         outbox("orders.handlers.outbox.handler"),
         on_event("PriceSync", "orders.handlers.price_sync.handler", source="omni.catalog", detail_types=["PriceChanged"]),
+        on_event(
+            "PaymentsSync",
+            "orders.handlers.payments_sync.handler",
+            source="omni.payments",
+            detail_types=["OrderPaid", "PaymentFailed", "RefundIssued"],
+            writes_to=("inventory",),  # a failed payment's cancellation releases the holds
+        ),
+        on_event(
+            "ChannelOrders",
+            "orders.handlers.channel_orders.handler",
+            source="omni.channels",
+            detail_types=["ChannelOrderReceived", "ChannelOrderCancelled"],
+            knows_channels=True,  # the channel's kind comes from the registry, not the event
+        ),
+        on_event("Attribution", "orders.handlers.attribution.handler", source="omni.profiles", detail_types=["OrdersAttributed"]),
     ),
 )
 

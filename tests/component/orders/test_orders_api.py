@@ -41,3 +41,47 @@ def test_two_orders_never_share_a_number(orders):
         table.transact(orders_table.placement(an_order(number="W-SAME01")))
     assert refused.value.failed() == [1]
     assert orders_table.by_number("W-SAME01").order_id == first.order_id
+
+
+def test_staff_of_one_store_see_only_their_stores_pick_list(orders):
+    paris = an_order(status="allocated", paid=True)
+    table.transact(orders_table.placement(paris))
+    status, listed = call(api.handler, "GET", "/v1/stores/paris-rivoli/pick-list", channel_key="key-pos")
+    assert (status, [o["order_id"] for o in listed]) == (200, [paris.order_id])
+    assert call(api.handler, "GET", "/v1/stores/paris-rivoli/pick-list", channel_key="key-pos-lyon")[0] == 403
+    assert call(api.handler, "GET", "/v1/stores/lyon-bellecour/pick-list", channel_key="key-pos-lyon")[1] == []
+    step = f"/v1/stores/lyon-bellecour/orders/{paris.order_id}/fulfilments/F1/steps/picked"
+    assert call(api.handler, "POST", step, channel_key="key-pos-lyon")[0] == 404  # not at its store
+    assert call(api.handler, "GET", f"/v1/channel/orders/{paris.order_id}", channel_key="key-pos-lyon")[0] == 404
+    assert call(api.handler, "GET", f"/v1/channel/orders/{paris.order_id}", channel_key="key-web")[0] == 200  # it placed it
+    assert call(api.handler, "GET", f"/v1/channel/orders/{paris.order_id}", channel_key="key-app")[0] == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("fulfilments/F1/collection", {"code": "ABC123", "status": "collected"}, "status"),
+        ("fulfilments/F1/collection", {}, "code"),
+        ("returns", {"return_key": "r1", "lines": [{"line": "1", "received": 1, "unit_price": 1}]}, "lines.0.unit_price"),
+        ("returns", {"return_key": "r1", "lines": [{"line": "1", "received": 0}]}, "lines.0.received"),
+        ("returns", {"return_key": "r1", "lines": [{"line": "1", "received": 1}], "refund": 9999}, "refund"),
+        ("returns", {"return_key": "r1", "lines": [{"line": "1", "received": 1}], "channel": "web"}, "channel"),
+        ("fulfilments/F1/rejection", {"lines": []}, "lines"),
+    ],
+)
+def test_client_supplied_prices_statuses_and_channels_are_refused_naming_the_field_and_nothing_is_written(orders, path, body, field):
+    order = an_order(status="collected", paid=True)
+    table.transact(orders_table.placement(order))
+    before = orders.items()
+    status, problem = call(api.handler, "POST", f"/v1/stores/paris-rivoli/orders/{order.order_id}/{path}", body, channel_key="key-pos")
+    assert status == 422 and field in [error["field"] for error in problem["errors"]]
+    assert orders.items() == before
+
+
+def test_a_step_not_allowed_from_the_current_state_is_409_naming_both(orders):
+    order = an_order(status="collected", paid=True)
+    table.transact(orders_table.placement(order))
+    status, problem = call(api.handler, "POST", f"/v1/ops/orders/{order.order_id}/cancel", operator=True)
+    assert (status, problem["from_status"], problem["to_status"]) == (409, "collected", "cancelled")
+    status, problem = call(api.handler, "POST", f"/v1/ops/orders/{order.order_id}/fulfilments/F1/steps/ready", operator=True)
+    assert (status, problem["from_status"], problem["to_status"]) == (409, "pending", "ready_for_pickup")

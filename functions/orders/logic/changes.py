@@ -1,0 +1,38 @@
+"""How every change of an order is made: read it, decide (pure), write the decision and the operations that
+belong to it (inventory's hold moves…) in one transaction guarded by the version read; when another change
+won the race, read again and decide again, so a decision is never made on a stale order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kernel import table
+from kernel.errors import Conflict, NotFound
+from orders.dal import orders as orders_table
+from orders.models.order import Order
+
+MAX_ATTEMPTS = 8
+
+# order -> None (nothing to change: a repeat) or (the order after, the other operations of the change)
+Decision = Callable[[Order], tuple[Order, list[dict]] | None]
+
+
+def change(order_id: str, decide: Decision, *, visible: Callable[[Order], bool] = lambda order: True) -> Order:
+    for _ in range(MAX_ATTEMPTS):
+        order = orders_table.get(order_id)
+        if order is None or not visible(order):
+            raise NotFound(f"no order {order_id}", field="order_id")
+        decided = decide(order)
+        if decided is None:
+            return order
+        after, operations = decided
+        try:
+            orders_table.save(order, after, *operations)
+            return after
+        except orders_table.Moved:
+            continue
+        except table.Rejected as rejected:  # the order was as read, but a hold moved: look at both again
+            if not rejected.failed():
+                raise
+            continue
+    raise Conflict(f"order {order_id} changed too often; try again", code="contention")
