@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENT = ROOT / "docs" / "openapi.json"
-DOMAINS_WITH_API = ("catalog", "inventory", "profiles", "channels", "ops")
+DOMAINS_WITH_API = ("catalog", "inventory", "profiles", "channels", "ops", "payments")
 
 
 def build() -> dict:

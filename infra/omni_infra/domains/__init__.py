@@ -4,6 +4,7 @@ from omni_infra.domains.catalog import CatalogData, CatalogServices
 from omni_infra.domains.channels import ChannelsData, ChannelsServices
 from omni_infra.domains.inventory import InventoryData, InventoryServices
 from omni_infra.domains.ops import OpsData, OpsServices
+from omni_infra.domains.payments import PaymentsData, PaymentsServices
 from omni_infra.domains.profiles import ProfilesData, ProfilesServices
 
 DOMAINS = (
@@ -11,6 +12,7 @@ DOMAINS = (
     (InventoryData, InventoryServices),
     (ProfilesData, ProfilesServices),
     (ChannelsData, ChannelsServices),
+    (PaymentsData, PaymentsServices),
     (OpsData, OpsServices),
 )
 

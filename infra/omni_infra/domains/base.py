@@ -40,7 +40,12 @@ class Api:
 
 @dataclass(frozen=True)
 class Stream:
-    """Consumes the domain table's stream."""
+    """Consumes the domain table's stream. An outbox sees every record and parks a failing batch for a
+    redrive; a processor may see only some records (`only`: a Lambda filter pattern, as JSON) and sends
+    what keeps failing to an alarmed dead-letter queue (`dead_letter_queue`)."""
+
+    only: str | None = None
+    dead_letter_queue: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,16 @@ class ChannelSecrets:
 
 
 @dataclass(frozen=True)
+class DomainSecret:
+    """A secret of the domain itself (not per channel), e.g. a payment provider's API key:
+    `omni/<stage>/<domain>/<name>`, KMS-encrypted, in the stateful stack; generated at first, replaced by
+    an operator where the value comes from elsewhere."""
+
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
 class FunctionSpec:
     name: str  # construct id: the function is `<Domain><name>`, e.g. InventoryHoldSweeper
     handler: str  # <domain>.handlers.<trigger>.handler
@@ -93,6 +108,7 @@ class FunctionSpec:
     redrives_outboxes: bool = False  # may republish the outboxes' parked batches (decision 19)
     sends_to: tuple[str, ...] = ()  # names of the domain's OnQueue functions whose queues it may send to
     knows_channels: bool = False  # gets the channel list (CHANNELS) API functions get, to look channels up
+    reads_secrets: tuple[str, ...] = ()  # names of the domain's own secrets it may read (their ARNs in SECRETS)
 
 
 @dataclass(frozen=True)
@@ -101,6 +117,7 @@ class DomainSpec:
     functions: tuple[FunctionSpec, ...]
     table: TableSpec | None = None
     channel_secrets: ChannelSecrets | None = None
+    secrets: tuple[DomainSecret, ...] = ()
 
     @property
     def title(self) -> str:
@@ -149,6 +166,9 @@ class DomainData(Construct):
         self.secrets: dict[str, secretsmanager.Secret] = {}
         if self.spec.channel_secrets is not None:
             self.secrets = _channel_secrets(self, self.spec.name, self.spec.channel_secrets, config=config, key=key)
+        self.domain_secrets: dict[str, secretsmanager.Secret] = {
+            declared.name: _domain_secret(self, self.spec.name, declared, config=config, key=key) for declared in self.spec.secrets
+        }
 
 
 class DomainServices(Construct):
@@ -163,6 +183,7 @@ class DomainServices(Construct):
         platform: Platform,
         table: dynamodb.ITable | None,
         secrets: Mapping[str, secretsmanager.ISecret] | None = None,
+        domain_secrets: Mapping[str, secretsmanager.ISecret] | None = None,
     ) -> None:
         super().__init__(scope, self.spec.title)
         spec = self.spec
@@ -200,6 +221,11 @@ class DomainServices(Construct):
                 if spec.channel_secrets is None:
                     raise ValueError(f"domain {spec.name}: {item.name} reads channel secrets but the domain declares none")
                 fn.read_secrets(secrets or {}, variable=spec.channel_secrets.variable)
+            if item.reads_secrets:
+                unknown = set(item.reads_secrets) - set(domain_secrets or {})
+                if unknown:
+                    raise ValueError(f"domain {spec.name}: {item.name} reads secrets {sorted(unknown)} the domain does not declare")
+                fn.read_secrets({name: (domain_secrets or {})[name] for name in item.reads_secrets}, variable="SECRETS")
 
             trigger = item.trigger
             if isinstance(trigger, Api):
@@ -209,7 +235,7 @@ class DomainServices(Construct):
             elif isinstance(trigger, Stream):
                 if table is None:
                     raise ValueError(f"domain {spec.name}: {item.name} consumes a stream but there is no table")
-                triggers.stream_consumer(table, fn)
+                triggers.stream_consumer(table, fn, only=trigger.only, dead_letter_queue=trigger.dead_letter_queue)
             elif isinstance(trigger, OnEvent):
                 pattern = events.EventPattern(source=[trigger.source], detail_type=list(trigger.detail_types))
                 triggers.event_consumer(fn, pattern)
@@ -253,6 +279,20 @@ def _table(scope: Construct, spec: TableSpec, *, config: Config, key: kms.IKey) 
             projection_type=dynamodb.ProjectionType.ALL,
         )
     return table
+
+
+def _domain_secret(scope: Construct, domain: str, declared: DomainSecret, *, config: Config, key: kms.IKey) -> secretsmanager.Secret:
+    secret = secretsmanager.Secret(
+        scope,
+        "".join(part.title() for part in declared.name.split("-")),
+        secret_name=f"omni/{config.stage}/{domain}/{declared.name}",
+        description=declared.description,
+        encryption_key=key,
+        generate_secret_string=secretsmanager.SecretStringGenerator(exclude_punctuation=True, include_space=False, password_length=64),
+        removal_policy=config.removal_policy,
+    )
+    nag.PROVIDER_SECRET_ROTATION.on(secret)
+    return secret
 
 
 def _channel_secrets(scope: Construct, domain: str, declared: ChannelSecrets, *, config: Config, key: kms.IKey) -> dict[str, secretsmanager.Secret]:
