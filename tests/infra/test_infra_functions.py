@@ -18,6 +18,11 @@ EXPECTED_HANDLERS = {
     "channels.handlers.api.handler",
     "channels.handlers.outbox.handler",
     "ops.handlers.api.handler",
+    "payments.handlers.api.handler",
+    "payments.handlers.outbox.handler",
+    "payments.handlers.webhook_processor.handler",
+    "payments.handlers.orders_events.handler",
+    "payments.handlers.deadline_sweeper.handler",
 }
 
 
@@ -74,7 +79,7 @@ def test_environment(synth):
         assert env["POWERTOOLS_METRICS_NAMESPACE"] == "Omni", name
         assert env["POWERTOOLS_LOG_LEVEL"] in ("DEBUG", "INFO"), name
         assert "Fn::ImportValue" in env["EVENT_BUS_NAME"], name
-        if domain in ("catalog", "inventory", "channels"):
+        if domain in ("catalog", "inventory", "channels", "payments"):
             assert synth.table_id(domain) in json.dumps(env["TABLE_NAME"]), name
         else:
             assert "TABLE_NAME" not in env, name

@@ -88,7 +88,7 @@ def test_only_outboxes_put_events(synth):
         if "events:PutEvents" in _actions(statement):
             publishers.add(synth.functions()[fn_id]["Properties"]["Handler"])
             assert "Fn::ImportValue" in json.dumps(statement["Resource"]), "the omni bus only"
-    outboxes = {"catalog.handlers.outbox.handler", "inventory.handlers.outbox.handler", "channels.handlers.outbox.handler"}
+    outboxes = {"catalog.handlers.outbox.handler", "inventory.handlers.outbox.handler", "channels.handlers.outbox.handler", "payments.handlers.outbox.handler"}
     assert publishers == outboxes | {"ops.handlers.api.handler"}  # the redrive republishes the outboxes' events
 
 
@@ -99,7 +99,7 @@ def test_an_outbox_may_put_only_events_of_its_own_domain(synth):
         if "events:PutEvents" not in _actions(statement):
             continue
         domain = synth.functions()[fn_id]["Properties"]["Handler"].split(".", 1)[0]
-        sources = ["omni.catalog", "omni.channels", "omni.inventory"] if domain == "ops" else [f"omni.{domain}"]
+        sources = ["omni.catalog", "omni.channels", "omni.inventory", "omni.payments"] if domain == "ops" else [f"omni.{domain}"]
         assert statement["Condition"] == {"StringEquals": {"events:source": sources}}, fn_id
 
 
@@ -123,6 +123,7 @@ def test_outboxes_may_only_park_batches_and_only_the_redrive_reads_or_removes_th
         "catalog.handlers.outbox.handler": outbox,
         "inventory.handlers.outbox.handler": outbox,
         "channels.handlers.outbox.handler": outbox,
+        "payments.handlers.outbox.handler": outbox,
         "ops.handlers.api.handler": {"s3:ListBucket", "s3:GetObject", "s3:DeleteObject"},
     }
 

@@ -22,6 +22,7 @@ from payments.models.payments import WebhookReceived
 
 PROVIDERS = ("stripe",)
 SIGNATURE_HEADER = "Stripe-Signature"
+MAX_BODY_BYTES = 256_000  # the raw event is stored in one item (DynamoDB's limit: 400 KB); Stripe's are a few KB
 
 
 def receive(provider: str, headers: Mapping[str, str], body: bytes) -> WebhookReceived:
@@ -29,6 +30,8 @@ def receive(provider: str, headers: Mapping[str, str], body: bytes) -> WebhookRe
         raise NotFound(f"no webhook endpoint for payment provider {provider}", field="provider")
     from payments.dal import stripe_api
 
+    if len(body) > MAX_BODY_BYTES:
+        raise Unprocessable(f"a webhook body is at most {MAX_BODY_BYTES} bytes", errors=[{"in": "body", "field": "body", "type": "too_long"}])
     signature = next((value for name, value in headers.items() if name.lower() == SIGNATURE_HEADER.lower()), None)
     try:
         event = stripe_api.verified_event(body, signature)

@@ -151,12 +151,31 @@ class WebhookReceived(Model):
 
 
 class StripeEventData(Model):
-    object: dict[str, Any] = Field(max_length=200, description="the Stripe object the event is about (a PaymentIntent, a Charge, a Dispute)")
+    model_config = ConfigDict(extra="forbid")
+
+    # Any JSON values, as Stripe's objects hold them; the whole body is bounded by the route (256 KB).
+    object: dict[str, Any] = Field(max_length=200, json_schema_extra={"additionalProperties": {}}, description="the Stripe object the event is about (a PaymentIntent, a Charge, a Dispute)")
+    previous_attributes: dict[str, Any] = Field(default_factory=dict, max_length=200, json_schema_extra={"additionalProperties": {}})
+
+
+class StripeEventRequest(Model):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None = Field(None, max_length=255)
+    idempotency_key: str | None = Field(None, max_length=255)
 
 
 class StripeEventIn(Model):
-    """A Stripe event as Stripe posts it (only what Omni reads is described)."""
+    """A Stripe event (a snapshot event) as Stripe posts it. Omni reads `id`, `type` and `data.object`."""
+
+    model_config = ConfigDict(extra="forbid")
 
     id: str = Field(max_length=255)
+    object: Literal["event"] = "event"
+    api_version: str | None = Field(None, max_length=64)
+    created: int = Field(ge=0, le=10**12)
     type: str = Field(max_length=100, description="e.g. payment_intent.amount_capturable_updated, payment_intent.succeeded, charge.refunded")
+    livemode: bool = False
+    pending_webhooks: int = Field(0, ge=0, le=10**6)
+    request: StripeEventRequest | None = None
     data: StripeEventData
