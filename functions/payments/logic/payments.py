@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from kernel import clock, table
 from kernel.auth import Caller
@@ -49,8 +50,8 @@ def shoppers(order_id: str, caller: Caller) -> Snapshot:
 
 
 def apply(order_id: str, transitions: Iterable[Transition], extra: ExtraOperations | None = None, *, raise_refused: bool = False, within_due: bool = False) -> tuple[Snapshot, Plan]:
-    """Apply `transitions` once; (the snapshot they were applied to, the plan). A refusal writes alerts and
-    nothing else (raised as PaymentRefused when `raise_refused`)."""
+    """Apply `transitions` once; (the payment after them, the plan). A refusal writes alerts and nothing
+    else (raised as PaymentRefused when `raise_refused`)."""
     transitions = list(transitions)
     for attempt in range(ATTEMPTS):
         snapshot = snapshot_of(order_id)
@@ -75,7 +76,7 @@ def apply(order_id: str, transitions: Iterable[Transition], extra: ExtraOperatio
         operations = extra(plan) if extra and plan.entries else []
         try:
             store.append(snapshot, plan, now, operations)
-            return snapshot, plan
+            return replace(snapshot, entries=(*snapshot.entries, *plan.entries), paid=snapshot.paid or plan.paid), plan
         except table.Rejected as rejected:
             if rejected.reasons and rejected.reasons[0].code is None and operations:
                 raise InsufficientBalance("the card's balance does not cover this amount", field="amount") from None

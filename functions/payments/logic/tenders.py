@@ -48,8 +48,8 @@ def confirm_card_payment(order_id: str, caller: Caller, body: ConfirmIn) -> Paym
     if body.payment_intent_id not in snapshot.intents:
         raise NotFound(f"no payment intent {body.payment_intent_id} for order {order_id}", field="payment_intent_id")
     intent = stripe_api.retrieve_intent(body.payment_intent_id)
-    apply(order_id, intent_transitions(intent), raise_refused=True)
-    return view(snapshot_of(order_id))
+    after, _ = apply(order_id, intent_transitions(intent), raise_refused=True)
+    return view(after)
 
 
 def pay_with_card_code(order_id: str, caller: Caller, body: GiftCardPaymentIn) -> PaymentOut:
@@ -81,8 +81,8 @@ def take_in_store(order_id: str, caller: Caller, body: InStoreTenderIn) -> Payme
     ]
     if transitions[1].key not in known:  # a retry of a recorded tender gets its answer, whatever is due now
         require_payable(snapshot, body.amount)
-    apply(order_id, transitions, raise_refused=True, within_due=True)
-    return view(snapshot_of(order_id), change=change)
+    after, _ = apply(order_id, transitions, raise_refused=True, within_due=True)
+    return view(after, change=change)
 
 
 def _redeem(snapshot, kind, code, amount, currency, scope, reference) -> PaymentOut:
@@ -91,5 +91,5 @@ def _redeem(snapshot, kind, code, amount, currency, scope, reference) -> Payment
     transitions, debit = gift_cards.redemption(code, kind, amount, currency, scope, reference, order_id)
     if transitions[1].key not in {e.transition.key for e in snapshot.entries}:
         require_payable(snapshot, amount)
-    apply(order_id, transitions, debit, raise_refused=True, within_due=True)
-    return view(snapshot_of(order_id))
+    after, _ = apply(order_id, transitions, debit, raise_refused=True, within_due=True)
+    return view(after)

@@ -53,8 +53,11 @@ def process(provider: str, event: dict) -> str:
     if not transitions:
         return "ignored"
     order_id = order_id or inbox.order_of(provider, reference)
-    if order_id is None or store.read(order_id) is None:
+    try:
+        if order_id is None:
+            raise NotFound("no order", field="order_id")
+        _, plan = apply(order_id, transitions)
+    except NotFound:
         store.record_alerts(None, [Alert("unknown_reference", provider, reference or "", f"{event.get('type')} {event.get('id')} names no Omni order")], clock.iso(clock.now()))
         return "unknown_reference"
-    _, plan = apply(order_id, transitions)
     return "refused" if plan.refused else "applied"
