@@ -278,3 +278,41 @@ def test_a_cancelled_order_voids_its_authorization_without_payment_failed(runtim
     payment = shopper.get(f"/v1/payments/{order}").json()
     assert (payment["state"], len(entries(payment, "void"))) == ("voided", 1)
     assert bus.published("PaymentFailed", order) == []
+
+
+# --- reconciliation --------------------------------------------------------------------------------
+
+
+def test_the_daily_reconciliation_lists_mismatches_over_the_route_and_the_cli(runtime, bus, shopper_session, capsys):
+    from datetime import UTC, datetime
+
+    import omni_cli
+    from omni_client import OmniClient
+
+    order, shopper, intent = started_card(runtime, bus, shopper_session, "shopper-reconciled")
+    runtime.stripe.confirm(intent)
+    settle(runtime)
+    bus.put("OrderStatusChanged", status_changed(order, "shipped", 3))
+    settle(runtime)
+    # A refund nobody asked Omni for (made in Stripe's dashboard), reported by Stripe's webhook.
+    runtime.stripe.handle("POST", "/v1/refunds", {"payment_intent": intent, "amount": "100"}, {"Authorization": f"Bearer {runtime.stripe.api_key}"})
+    settle(runtime)
+
+    client = OmniClient(runtime.state())
+    today = datetime.now(UTC).date().isoformat()
+    report = client.operator("GET", "/v1/payments/reconciliation", params={"date": today}).json()
+    mine = [(m["kind"], m["provider_reference"]) for m in report["mismatches"] if m["order_id"] == order]
+    assert ("refund_without_request", intent) in mine, report
+    assert ("refund_exceeds_captured", intent) not in mine
+    assert report["provider_events"] >= 3 and report["orders_checked"] >= 1
+    assert omni_cli.main(["--state", str(_state_file(runtime)), "reconcile", "--date", today]) == 1
+    assert f"refund_without_request   order {order}" in capsys.readouterr().out
+
+
+def _state_file(runtime):
+    import tempfile
+    from pathlib import Path
+
+    path = Path(tempfile.mkdtemp()) / "runtime.json"
+    path.write_text(json.dumps(runtime.state()))
+    return path
