@@ -48,6 +48,14 @@ def test_the_same_reference_with_another_amount_is_refused_with_an_alert_and_wri
     assert (plan.entries, [a.kind for a in plan.alerts]) == ([], ["amount_mismatch"])
 
 
+def test_a_till_reference_recorded_before_with_another_amount_is_refused():
+    cash = [Transition(k, "pos", "pos:r1", "cash", 2000, "EUR") for k in ("authorize", "capture")]
+    recorded = applied(Snapshot(ORDER), cash)
+    again = ledger.plan(recorded, [Transition(k, "pos", "pos:r1", "cash", 2500, "EUR") for k in ("authorize", "capture")], NOW)
+    assert (again.entries, [a.kind for a in again.alerts]) == ([], ["amount_mismatch"])
+    assert ledger.plan(recorded, cash, NOW).entries == []
+
+
 def test_another_currency_is_refused():
     plan = ledger.plan(Snapshot(ORDER), stripe_events.intent_transitions(intent("requires_capture", currency="usd")), NOW)
     assert (plan.entries, [a.kind for a in plan.alerts]) == ([], ["currency_mismatch"])
