@@ -8,6 +8,8 @@
    and damage run beside them, with the held <= physical check), DynamoDB calls per reservation of an
    N-line cart, calls and latency of availability for 100 SKUs.
 4. Closing a 5,000-SKU store: the LocationChanged fan-out, chunk invocations and their durations.
+5. Payments (tools/bench_payments.py; `--only payments` runs it alone): DynamoDB calls and latency per
+   Stripe webhook, payments recorded per second, Stripe calls per order.
 """
 
 from __future__ import annotations
@@ -31,7 +33,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "local"), str(ROOT / "tools"), str(ROOT / "tests"), str(ROOT / "infra")]
-os.environ.update(AWS_DEFAULT_REGION="us-east-1", AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", POWERTOOLS_TRACE_DISABLED="true", POWERTOOLS_LOG_LEVEL="ERROR", POWERTOOLS_METRICS_NAMESPACE="Omni", POWERTOOLS_SERVICE_NAME="omni-bench")
+os.environ.update(
+    AWS_DEFAULT_REGION="us-east-1",
+    AWS_ACCESS_KEY_ID="bench",
+    AWS_SECRET_ACCESS_KEY="bench",
+    POWERTOOLS_TRACE_DISABLED="true",
+    POWERTOOLS_LOG_LEVEL="ERROR",
+    POWERTOOLS_METRICS_NAMESPACE="Omni",
+    POWERTOOLS_SERVICE_NAME="omni-bench",
+)
 
 warnings.filterwarnings("ignore", "No application metrics to publish")
 
@@ -52,7 +62,7 @@ def cold_start_cases() -> list[tuple[str, str, str]]:
         module = function.handler.rsplit(".", 1)[0]
         clients = ["dynamodb()"] if domain.table is not None and function.table != "none" else []
         clients += ["client('events')"] if function.publishes else []
-        clients += ["client('secretsmanager')"] if function.reads_channel_secrets else []
+        clients += ["client('secretsmanager')"] if function.reads_channel_secrets or function.reads_secrets else []
         build = "; ".join(["from kernel.aws import client, dynamodb", *clients])
         cases.append((module, type(function.trigger).__name__, f"import {module}; {build}"))
     return cases
@@ -155,8 +165,12 @@ def warm_and_inventory(cdk_out: Path, endpoint: str) -> None:
         cases = {
             "GET /v1/availability (1 SKU)": lambda n: api_event("GET", "/v1/availability", channel_key="key-web", query={"sku": "SKU-001"}),
             "GET /v1/availability (100 SKUs)": lambda n: api_event("GET", "/v1/availability", channel_key="key-web", query={"sku": skus}),
-            "POST /v1/adjustments (receipt)": lambda n: api_event("POST", "/v1/adjustments", {"source_event_id": f"b-{n}-{time.time_ns()}", "sku": "SKU-002", "location_id": "store-1", "kind": "receipt", "quantity": 1}, operator=True),
-            "POST /v1/holds (1 line)": lambda n: api_event("POST", "/v1/holds", {"reference": f"bench-{n}-{time.time_ns()}", "lines": [{"line": "1", "sku": "SKU-003", "location_id": "store-1", "quantity": 1}]}, channel_key="key-web"),
+            "POST /v1/adjustments (receipt)": lambda n: api_event(
+                "POST", "/v1/adjustments", {"source_event_id": f"b-{n}-{time.time_ns()}", "sku": "SKU-002", "location_id": "store-1", "kind": "receipt", "quantity": 1}, operator=True
+            ),
+            "POST /v1/holds (1 line)": lambda n: api_event(
+                "POST", "/v1/holds", {"reference": f"bench-{n}-{time.time_ns()}", "lines": [{"line": "1", "sku": "SKU-003", "location_id": "store-1", "quantity": 1}]}, channel_key="key-web"
+            ),
         }
         for name, make in cases.items():
             numbers = iter(range(10**9))
@@ -339,13 +353,28 @@ def _fresh(orders, runs, endpoint, place_with_holds):
     return copies
 
 
+def _inventory(cdk_out: Path, endpoint: str) -> None:
+    warm_and_inventory(cdk_out, endpoint)
+    large_store_close(cdk_out, endpoint)
+
+
+def _payments(cdk_out: Path, endpoint: str) -> None:
+    from bench_payments import payments_bench
+
+    payments_bench(cdk_out, endpoint, CallCounter, timed, _describe)
+
+
+# The sections that run against DynamoDB Local, in order; `--only <name>` runs one (or `cold`, the cold-start table).
+SECTIONS = {"inventory": _inventory, "fulfil": fulfilment, "payments": _payments}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Omni's performance figures")
-    parser.add_argument("--only", choices=["cold", "fulfil"], help="run one section: cold (the cold-start table), fulfil (fulfilment steps)")
+    parser.add_argument("--only", choices=["cold", *SECTIONS], help="run one section: cold (the cold-start table) or one of " + ", ".join(SECTIONS))
     only = parser.parse_args().only
 
     print(f"Omni bench — python {sys.version.split()[0]}, {os.cpu_count()} cores")
-    if only != "fulfil":
+    if only in (None, "cold"):
         cold_starts()
     if only == "cold":
         return
@@ -354,12 +383,9 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder, start_dynamodb_local() as server:
         cdk_out = Path(os.environ["OMNI_CDK_OUT"]) if os.environ.get("OMNI_CDK_OUT") else synthesize(Path(folder))
-        if only == "fulfil":
-            fulfilment(cdk_out, server.endpoint)
-            return
-        warm_and_inventory(cdk_out, server.endpoint)
-        large_store_close(cdk_out, server.endpoint)
-        fulfilment(cdk_out, server.endpoint)
+        for name, run in SECTIONS.items():
+            if only in (None, name):
+                run(cdk_out, server.endpoint)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@
   python tools/omni_cli.py token SUB               a shopper token from the local issuer
   python tools/omni_cli.py webhook CHANNEL FILE.json [--id ID]
                                                    a channel webhook, signed now with the channel's secret
+  python tools/omni_cli.py reconcile [--date YYYY-MM-DD]
+                                                   the day's payment mismatches (provider events, ledger, orders)
 
 The CSV has a header: sku,location_id,quantity[,kind[,count_version[,id]]]; kind defaults to receipt.
 Each row's source_event_id comes from the row itself: its `id` column when there is one (a receipt or
@@ -30,6 +32,7 @@ import hashlib
 import json
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tqdm import tqdm
@@ -90,6 +93,20 @@ def redrive(client: OmniClient, limit: int = 10) -> int:
     return 1 if result["failed"] else 0
 
 
+def reconcile(client: OmniClient, day: str) -> int:
+    """Print the day's reconciliation, one mismatch a line; 1 when there is any (for a cron's alert)."""
+    response = client.operator("GET", "/v1/payments/reconciliation", params={"date": day})
+    if not response.ok:
+        print(f"{response.status_code} {response.text}", file=sys.stderr)
+        return 2
+    report = response.json()
+    print(f"{report['date']}: {report['provider_events']} provider events, {report['ledger_entries']} ledger entries, {report['orders_checked']} orders checked")
+    for mismatch in report["mismatches"]:
+        print(f"  {mismatch['kind']:24} order {mismatch['order_id'] or '-':28} {mismatch['provider_reference'] or '-':30} {mismatch['detail']}")
+    print(f"{len(report['mismatches'])} mismatches")
+    return 1 if report["mismatches"] else 0
+
+
 def webhook_body(path: Path) -> bytes:
     document = json.loads(path.read_text())
     if isinstance(document, dict) and "httpMethod" in document:  # an API Gateway sample: send its body
@@ -115,12 +132,16 @@ def main(argv: list[str] | None = None) -> int:
     webhook.add_argument("channel")
     webhook.add_argument("file", type=Path)
     webhook.add_argument("--id", dest="webhook_id", help="the delivery id (default: a new one)")
+    reconciling = commands.add_parser("reconcile")
+    reconciling.add_argument("--date", default=datetime.now(UTC).date().isoformat(), help="the day (UTC), default today")
     args = parser.parse_args(argv)
     client = OmniClient.from_state_file(args.state)
     if args.command == "import-stock":
         return import_stock(client, args.file)
     if args.command == "redrive":
         return redrive(client, args.limit)
+    if args.command == "reconcile":
+        return reconcile(client, args.date)
     if args.command == "call":
         response = client.operator(args.method.upper(), args.path, json.loads(args.body) if args.body else None)
         print(response.status_code, json.dumps(response.json(), indent=2))

@@ -36,7 +36,9 @@ def channel(name: str) -> dict:
 def api(method: str, resource: str, path: str, body=None, identity=None, query=None, claims=None) -> dict:
     data = json.dumps(body).encode() if body is not None else b""
     request = HttpRequest(method, path, urlencode(query or {}, doseq=True), [("Content-Type", "application/json")], data, "203.0.113.7", "api.omni.local")
-    event = proxy_event(request, resource=resource, resource_id="sample", path_parameters={}, stage="dev", api_id="sample", identity=identity or {}, authorizer={"claims": claims} if claims else None, binary_types=[])
+    event = proxy_event(
+        request, resource=resource, resource_id="sample", path_parameters={}, stage="dev", api_id="sample", identity=identity or {}, authorizer={"claims": claims} if claims else None, binary_types=[]
+    )
     event["requestContext"].update(requestId="00000000-0000-4000-8000-000000000001", requestTimeEpoch=1795420800000, requestTime="23/Nov/2026:12:00:00 +0000", extendedRequestId="sample")
     event["headers"]["X-Amzn-Trace-Id"] = event["multiValueHeaders"]["X-Amzn-Trace-Id"][0] = "Root=1-00000000-000000000000000000000000"
     return event
@@ -59,8 +61,25 @@ def webhook(channel_id: str, webhook_id: str, body: dict) -> dict:
     data = json.dumps(body).encode()
     headers = [("Content-Type", "application/json"), *signed_headers(SAMPLE_WEBHOOK_SECRET, webhook_id, SAMPLE_TIME, data).items()]
     request = HttpRequest("POST", f"/v1/webhooks/{channel_id}", "", headers, data, "198.51.100.7", "api.omni.local")
-    event = proxy_event(request, resource="/v1/webhooks/{channel_id}", resource_id="sample", path_parameters={"channel_id": channel_id}, stage="dev", api_id="sample", identity={}, authorizer=None, binary_types=[])
+    event = proxy_event(
+        request, resource="/v1/webhooks/{channel_id}", resource_id="sample", path_parameters={"channel_id": channel_id}, stage="dev", api_id="sample", identity={}, authorizer=None, binary_types=[]
+    )
     event["requestContext"].update(requestId="00000000-0000-4000-8000-000000000002", requestTimeEpoch=SAMPLE_TIME * 1000, requestTime="23/Nov/2026:12:00:00 +0000", extendedRequestId="sample")
+    event["headers"]["X-Amzn-Trace-Id"] = event["multiValueHeaders"]["X-Amzn-Trace-Id"][0] = "Root=1-00000000-000000000000000000000000"
+    return event
+
+
+def stripe_webhook(event: dict) -> dict:
+    """POST /v1/webhooks/payments/stripe as Stripe sends it: Stripe-Signature over '<t>.<raw body>'."""
+    from omni_local.stripe_standin import sign
+
+    data = json.dumps(event)
+    headers = [("Content-Type", "application/json; charset=utf-8"), ("Stripe-Signature", sign(SAMPLE_WEBHOOK_SECRET, data, SAMPLE_TIME))]
+    request = HttpRequest("POST", "/v1/webhooks/payments/stripe", "", headers, data.encode(), "3.18.12.63", "api.omni.local")
+    event = proxy_event(
+        request, resource="/v1/webhooks/payments/{provider}", resource_id="sample", path_parameters={"provider": "stripe"}, stage="dev", api_id="sample", identity={}, authorizer=None, binary_types=[]
+    )
+    event["requestContext"].update(requestId="00000000-0000-4000-8000-000000000003", requestTimeEpoch=SAMPLE_TIME * 1000, requestTime="23/Nov/2026:12:00:00 +0000", extendedRequestId="sample")
     event["headers"]["X-Amzn-Trace-Id"] = event["multiValueHeaders"]["X-Amzn-Trace-Id"][0] = "Root=1-00000000-000000000000000000000000"
     return event
 
@@ -77,17 +96,43 @@ def stream(table: str, records: list[tuple[str, dict | None, dict]]) -> dict:
     typed = TypeSerializer().serialize
     out = []
     for number, (name, old, new) in enumerate(records, 1):
-        body = {"ApproximateCreationDateTime": 1795420800, "Keys": {"pk": typed(new["pk"]), "sk": typed(new["sk"])}, "SequenceNumber": f"{number:021d}", "SizeBytes": 200, "StreamViewType": "NEW_AND_OLD_IMAGES", "NewImage": {k: typed(v) for k, v in new.items()}}
+        body = {
+            "ApproximateCreationDateTime": 1795420800,
+            "Keys": {"pk": typed(new["pk"]), "sk": typed(new["sk"])},
+            "SequenceNumber": f"{number:021d}",
+            "SizeBytes": 200,
+            "StreamViewType": "NEW_AND_OLD_IMAGES",
+            "NewImage": {k: typed(v) for k, v in new.items()},
+        }
         if old:
             body["OldImage"] = {k: typed(v) for k, v in old.items()}
-        out.append({"eventID": f"sample-{number}", "eventName": name, "eventVersion": "1.1", "eventSource": "aws:dynamodb", "awsRegion": "us-east-1", "dynamodb": body, "eventSourceARN": f"arn:aws:dynamodb:us-east-1:000000000000:table/{table}/stream/2026-11-23T00:00:00.000"})
+        out.append(
+            {
+                "eventID": f"sample-{number}",
+                "eventName": name,
+                "eventVersion": "1.1",
+                "eventSource": "aws:dynamodb",
+                "awsRegion": "us-east-1",
+                "dynamodb": body,
+                "eventSourceARN": f"arn:aws:dynamodb:us-east-1:000000000000:table/{table}/stream/2026-11-23T00:00:00.000",
+            }
+        )
     return {"Records": out}
 
 
 def queue(queue_name: str, bodies: list[dict]) -> dict:
     """SQS messages as Lambda delivers them from a work queue."""
     arn = f"arn:aws:sqs:us-east-1:000000000000:{queue_name}"
-    messages = [{"MessageId": f"00000000-0000-4000-8000-00000000010{n}", "ReceiptHandle": f"sample-receipt-{n}", "Body": json.dumps(body), "Attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": str(SAMPLE_TIME * 1000)}, "MD5OfBody": ""} for n, body in enumerate(bodies)]
+    messages = [
+        {
+            "MessageId": f"00000000-0000-4000-8000-00000000010{n}",
+            "ReceiptHandle": f"sample-receipt-{n}",
+            "Body": json.dumps(body),
+            "Attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": str(SAMPLE_TIME * 1000)},
+            "MD5OfBody": "",
+        }
+        for n, body in enumerate(bodies)
+    ]
     return {"Records": [lambda_message(message, arn) for message in messages]}
 
 
@@ -108,6 +153,89 @@ ORDER_ITEM = {
 STOCK_ROW = {"pk": "SKU#TEE-ORG-S", "sk": "STOCK#paris-rivoli#000", "type": "stock", "sku": "TEE-ORG-S", "location_id": "paris-rivoli", "shard": 0, "on_hand": 12, "held": 0, "unavailable": 0, "safety": 2, "available": 10, "seq": 3}
 
 
+ORDER_ID = "01JDX3K9Q2M7W4T8R6Y5V0B1NC"
+INTENT = {
+    "id": "pi_3QsampleA1b2C3d4",
+    "object": "payment_intent",
+    "amount": 4200,
+    "amount_capturable": 4200,
+    "amount_received": 0,
+    "currency": "eur",
+    "capture_method": "manual",
+    "status": "requires_capture",
+    "metadata": {"order_id": ORDER_ID, "payment_id": f"pay_{ORDER_ID}", "tender": "card"},
+    "latest_charge": "ch_3QsampleA1b2C3d4",
+    "last_payment_error": None,
+    "cancellation_reason": None,
+    "created": SAMPLE_TIME,
+    "livemode": False,
+}
+STRIPE_EVENT = {
+    "id": "evt_3QsampleA1b2C3d4",
+    "object": "event",
+    "api_version": "2025-01-27",
+    "created": SAMPLE_TIME,
+    "type": "payment_intent.amount_capturable_updated",
+    "livemode": False,
+    "pending_webhooks": 1,
+    "data": {"object": INTENT},
+}
+PAYMENT_ENTRY = {
+    "pk": f"PAY#{ORDER_ID}",
+    "sk": "TX#stripe#pi_3QsampleA1b2C3d4#authorize",
+    "type": "entry",
+    "order_id": ORDER_ID,
+    "payment_id": f"pay_{ORDER_ID}",
+    "kind": "authorize",
+    "provider": "stripe",
+    "reference": "pi_3QsampleA1b2C3d4",
+    "tender": "card",
+    "amount": 4200,
+    "currency": "EUR",
+    "n": 1,
+    "at": "2026-11-23T12:00:00.000000Z",
+    "announce": False,
+    "authorized_total": 4200,
+    "captured_total": 0,
+    "seq": 1,
+    "correlation_id": "sample-correlation",
+}
+PROVIDER_EVENT = {
+    "pk": "INBOX#stripe",
+    "sk": STRIPE_EVENT["id"],
+    "type": "provider_event",
+    "provider": "stripe",
+    "event_id": STRIPE_EVENT["id"],
+    "event_type": STRIPE_EVENT["type"],
+    "payload": json.dumps(STRIPE_EVENT),
+    "received_at": "2026-11-23T12:00:00.000000Z",
+    "ttl": SAMPLE_TIME + 90 * 86_400,
+    "correlation_id": "sample-correlation",
+}
+ORDER_PLACED = {
+    "order_id": ORDER_ID,
+    "number": "W-7K3QX2",
+    "channel": "web",
+    "channel_kind": "storefront",
+    "origin": "checkout",
+    "channel_order_id": None,
+    "customer_id": "alice",
+    "contact": {"email": "alice@example.com", "phone": None},
+    "currency": "EUR",
+    "subtotal": 3500,
+    "shipping": 0,
+    "tax": 700,
+    "grand_total": 4200,
+    "tax_inclusive": True,
+    "payment": "online",
+    "pay_by": "2026-11-23T12:30:00Z",
+    "delivery": "pickup",
+    "pickup_location_id": "paris-rivoli",
+    "lines": [{"line": 0, "sku": "TEE-ORG-S", "quantity": 2, "unit_price": 2100, "line_total": 4200, "location_id": "paris-rivoli"}],
+    "placed_at": "2026-11-23T12:00:00Z",
+}
+
+
 CHANNEL_ORDER = {
     "channel": "marketplace", "channel_kind": "marketplace", "channel_order_id": "MKT-300012", "webhook_id": "mkt-evt-1", "currency": "EUR",
     "lines": [{"sku": "TEE-ORG-S", "quantity": 1, "unit_price": 1999, "location_id": "wh-central"}],
@@ -124,11 +252,28 @@ def samples() -> dict[str, dict[str, dict]]:
             "get-product": api("GET", "/v1/products/{product_id}", "/v1/products/tee-organic", identity=channel("web")),
         },
         "CatalogOutbox": {
-            "sku-price-changed": stream("catalog", [("MODIFY", {"pk": "SKU#TEE-ORG-S", "sk": "SKU", "type": "sku", "sku": "TEE-ORG-S", "product_id": "tee-organic", "prices": {"web:EUR": 1999}, "seq": 1}, {"pk": "SKU#TEE-ORG-S", "sk": "SKU", "type": "sku", "sku": "TEE-ORG-S", "product_id": "tee-organic", "prices": {"web:EUR": 1799}, "seq": 2})]),
+            "sku-price-changed": stream(
+                "catalog",
+                [
+                    (
+                        "MODIFY",
+                        {"pk": "SKU#TEE-ORG-S", "sk": "SKU", "type": "sku", "sku": "TEE-ORG-S", "product_id": "tee-organic", "prices": {"web:EUR": 1999}, "seq": 1},
+                        {"pk": "SKU#TEE-ORG-S", "sk": "SKU", "type": "sku", "sku": "TEE-ORG-S", "product_id": "tee-organic", "prices": {"web:EUR": 1799}, "seq": 2},
+                    )
+                ],
+            ),
         },
         "InventoryApi": {
-            "put-location": api("PUT", "/v1/locations/{location_id}", "/v1/locations/paris-rivoli", {"name": "Paris Rivoli", "kind": "store", "address": {"lines": ["1 rue de Rivoli"], "city": "Paris", "country": "FR"}, "capabilities": ["pickup"]}, OPERATOR),
-            "post-adjustment": api("POST", "/v1/adjustments", "/v1/adjustments", {"source_event_id": "asn-1001", "sku": "TEE-ORG-S", "location_id": "paris-rivoli", "kind": "receipt", "quantity": 12}, OPERATOR),
+            "put-location": api(
+                "PUT",
+                "/v1/locations/{location_id}",
+                "/v1/locations/paris-rivoli",
+                {"name": "Paris Rivoli", "kind": "store", "address": {"lines": ["1 rue de Rivoli"], "city": "Paris", "country": "FR"}, "capabilities": ["pickup"]},
+                OPERATOR,
+            ),
+            "post-adjustment": api(
+                "POST", "/v1/adjustments", "/v1/adjustments", {"source_event_id": "asn-1001", "sku": "TEE-ORG-S", "location_id": "paris-rivoli", "kind": "receipt", "quantity": 12}, OPERATOR
+            ),
             "get-availability": api("GET", "/v1/availability", "/v1/availability", identity=channel("web"), query={"sku": ["TEE-ORG-S", "MUG-STONE-BLUE"], "per_location": "true"}),
             "post-holds": api("POST", "/v1/holds", "/v1/holds", {"reference": "cart-42", "lines": [{"line": "1", "sku": "TEE-ORG-S", "location_id": "paris-rivoli", "quantity": 1}]}, channel("web")),
             "post-sale": api("POST", "/v1/sales", "/v1/sales", {"source_event_id": "pos-receipt-9001", "lines": [{"sku": "TEE-ORG-S", "location_id": "paris-rivoli", "quantity": 1}]}, channel("pos")),
@@ -140,7 +285,11 @@ def samples() -> dict[str, dict[str, dict]]:
             "product-changed": bus_event("omni.catalog", "ProductChanged", {"product_id": "tee-organic", "name": "Organic cotton tee", "skus": ["TEE-ORG-S", "TEE-ORG-M"], "seq": 1}),
         },
         "InventoryProjection": {
-            "stock-changed": bus_event("omni.inventory", "StockChanged", {"sku": "TEE-ORG-S", "location_id": "paris-rivoli", "shard": 0, "on_hand": 12, "held": 1, "unavailable": 0, "safety": 2, "available": 9, "on_hand_delta": 0, "held_delta": 1, "seq": 4}),
+            "stock-changed": bus_event(
+                "omni.inventory",
+                "StockChanged",
+                {"sku": "TEE-ORG-S", "location_id": "paris-rivoli", "shard": 0, "on_hand": 12, "held": 1, "unavailable": 0, "safety": 2, "available": 9, "on_hand_delta": 0, "held_delta": 1, "seq": 4},
+            ),
             "location-changed": bus_event("omni.inventory", "LocationChanged", {"location_id": "paris-rivoli", "open": True, "channels": ["web", "pos"], "seq": 2}),
         },
         "InventoryHoldSweeper": {
@@ -203,6 +352,52 @@ def samples() -> dict[str, dict[str, dict]]:
         },
         "OpsApi": {
             "post-redrive": api("POST", "/v1/ops/redrive", "/v1/ops/redrive", {"limit": 10}, OPERATOR),
+        },
+        "PaymentsApi": {
+            "post-card": api(
+                "POST", "/v1/payments/{order_id}/card", f"/v1/payments/{ORDER_ID}/card", {"currency": "EUR"}, channel("web"), claims={"sub": "alice", "email": "alice@example.com", "token_use": "id"}
+            ),
+            "post-in-store-cash": api(
+                "POST",
+                "/v1/payments/{order_id}/in-store",
+                f"/v1/payments/{ORDER_ID}/in-store",
+                {"tender": "cash", "amount": 4200, "currency": "EUR", "reference": "till-3-r881", "tendered": 5000},
+                channel("pos"),
+            ),
+            "post-webhook-stripe": stripe_webhook(STRIPE_EVENT),
+            "get-reconciliation": api("GET", "/v1/payments/reconciliation", "/v1/payments/reconciliation", identity=OPERATOR, query={"date": "2026-11-23"}),
+        },
+        "PaymentsOutbox": {
+            "card-authorized": stream("payments", [("INSERT", None, PAYMENT_ENTRY)]),
+        },
+        "PaymentsWebhookProcessor": {
+            "stripe-event-received": stream("payments", [("INSERT", None, PROVIDER_EVENT)]),
+        },
+        "PaymentsOrdersEvents": {
+            "order-placed": bus_event("omni.orders", "OrderPlaced", ORDER_PLACED),
+            "order-collected": bus_event(
+                "omni.orders",
+                "OrderStatusChanged",
+                {
+                    "order_id": ORDER_ID,
+                    "number": "W-7K3QX2",
+                    "channel": "web",
+                    "customer_id": "alice",
+                    "from_status": "ready_for_pickup",
+                    "to_status": "collected",
+                    "reason": None,
+                    "version": 5,
+                    "at": "2026-11-23T17:00:00Z",
+                    "grand_total": 4200,
+                    "currency": "EUR",
+                },
+            ),
+            "refund-requested": bus_event(
+                "omni.orders", "RefundRequested", {"refund_id": "ret-8812", "order_id": ORDER_ID, "amount": 2100, "currency": "EUR", "reason": "return", "at": "2026-11-25T10:00:00Z"}
+            ),
+        },
+        "PaymentsDeadlineSweeper": {
+            "scheduled": build_event({"Source": "aws.events", "DetailType": "Scheduled Event", "Detail": "{}", "Time": 1795420800}, "b1a9c5f0-0000-4000-8000-000000000003"),
         },
         "ProfilesApi": {
             "get-me": api("GET", "/v1/me", "/v1/me", identity=channel("app"), claims={"sub": "alice", "email": "alice@example.com", "token_use": "id"}),

@@ -36,6 +36,12 @@ SECURITY_SCHEMES = {
         "in": "header",
         "description": "HMAC: v1=<hex HMAC-SHA256 of '<Omni-Webhook-Id>.<Omni-Webhook-Timestamp>.<raw body>' with the channel's webhook secret>",
     },
+    "stripeSignature": {
+        "type": "apiKey",
+        "name": "Stripe-Signature",
+        "in": "header",
+        "description": "Stripe's webhook signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of '<t>.<raw body>' with the endpoint's signing secret>",
+    },
 }
 
 
@@ -84,6 +90,7 @@ OPERATOR = {"security": [{"operatorIam": []}], "middlewares": [_middleware(_oper
 CHANNEL = {"security": [{"channelKey": []}], "middlewares": [_middleware(_channel)]}
 SHOPPER = {"security": [{"channelKey": [], "shopperToken": []}], "middlewares": [_middleware(_shopper)]}
 WEBHOOK = {"security": [{"webhookSignature": []}]}
+STRIPE_WEBHOOK = {"security": [{"stripeSignature": []}]}  # a payment provider's own scheme, verified by its SDK
 
 # The refusals each credential kind can answer (API Gateway's, and the middleware's above), by scheme.
 CREDENTIAL_ERRORS: dict[str, dict[int, str]] = {
@@ -91,6 +98,7 @@ CREDENTIAL_ERRORS: dict[str, dict[int, str]] = {
     "channelKey": {403: "No, or an unknown, channel API key"},
     "shopperToken": {401: "No or invalid shopper token"},
     "webhookSignature": {401: "Missing, invalid or stale webhook signature"},
+    "stripeSignature": {401: "Missing, invalid or stale Stripe-Signature"},
 }
 
 

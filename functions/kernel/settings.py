@@ -42,8 +42,11 @@ class Settings(BaseModel):
     # Work queue name (the consuming function's construct id, e.g. LocationRecompute) -> its URL, for
     # the functions that send to it.
     queue_urls: dict[str, str] = Field(default_factory=dict)
+    # Secret name (e.g. stripe-api-key) -> Secrets Manager id of the domain's own secrets, for the
+    # functions that declare they read them (DomainSpec.secrets).
+    secrets: dict[str, str] = Field(default_factory=dict)
 
-    @field_validator("channels", "tables", "webhook_secrets", "outbox_tables", "queue_urls", mode="before")
+    @field_validator("channels", "tables", "webhook_secrets", "outbox_tables", "queue_urls", "secrets", mode="before")
     @classmethod
     def _parse_json(cls, value):
         return json.loads(value) if isinstance(value, str) and value else (value or {})

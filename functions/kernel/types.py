@@ -30,6 +30,7 @@ Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", max_length=3, description
 Quantity = Annotated[StrictInt, Field(gt=0, le=1_000_000)]
 Count = Annotated[StrictInt, Field(ge=0, le=100_000_000)]
 MinorUnits = Annotated[StrictInt, Field(ge=0, le=10**12, description="amount in minor units (cents)")]
+Amount = Annotated[StrictInt, Field(gt=0, le=10**12, description="amount in minor units (cents), above zero")]
 Flag = StrictBool
 
 

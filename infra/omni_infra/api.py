@@ -38,6 +38,7 @@ SECURITY = {
     frozenset({"channelKey"}): CHANNEL,
     frozenset({"channelKey", "shopperToken"}): SHOPPER,
     frozenset({"webhookSignature"}): WEBHOOK,
+    frozenset({"stripeSignature"}): WEBHOOK,  # Stripe's own signature scheme, verified by its SDK in the handler
 }
 
 

@@ -81,6 +81,14 @@ CHANNEL_SECRET_ROTATION = Ack(
     "reads the new value (cached at most 5 minutes).",
 )
 
+PROVIDER_SECRET_ROTATION = Ack(
+    "AwsSolutions-SMG4",
+    "A payment provider's API key and webhook signing secret are issued by the provider (Stripe's dashboard) "
+    "and rolled there; an operator puts the new value in the secret (Omni reads it within 5 minutes), so a "
+    "Lambda rotation has nothing to generate. The gift card code key is never rotated in place: rotating it "
+    "would orphan every issued card's keyed hash.",
+)
+
 # --- Cognito --------------------------------------------------------------------------------
 
 SHOPPER_MFA = Ack(

@@ -61,7 +61,12 @@ class StatelessStack(Stack):
             name = services_cls.spec.name
             others = {other: (table, declared[other]) for other, table in data.tables.items() if other != name}
             self.domains[name] = services_cls(
-                self, platform=self.platform, table=data.tables.get(name), secrets=data.domains[name].secrets, others=others
+                self,
+                platform=self.platform,
+                table=data.tables.get(name),
+                secrets=data.domains[name].secrets,
+                domain_secrets=data.domains[name].domain_secrets,
+                others=others,
             )
 
         self._grant_redrives(data)

@@ -10,6 +10,8 @@ Every domain uses these and only these, so retries, ages and DLQs are the same e
 
 from __future__ import annotations
 
+import json
+
 from aws_cdk import Duration
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
@@ -66,9 +68,13 @@ class DeadLetterQueue(Construct):
         )
 
 
-def stream_consumer(table: dynamodb.ITable, fn: OmniFunction) -> None:
+def stream_consumer(table: dynamodb.ITable, fn: OmniFunction, *, only: str | None = None, dead_letter_queue: bool = False) -> None:
     """Feed `table`'s stream to `fn`; a batch that still fails after retries is parked whole in S3
-    (records included, unlike an SQS or SNS on-failure record), so its events can be republished."""
+    (records included, unlike an SQS or SNS on-failure record), so its events can be republished, or,
+    for a processor (`dead_letter_queue`), described in an alarmed dead-letter queue: the records stay in
+    the table, so the description is enough to find and re-apply them. `only` filters the records (a
+    Lambda filter pattern as JSON)."""
+    on_failure = sources.SqsDlq(DeadLetterQueue(fn, "StreamDlq", what="Stream records").queue) if dead_letter_queue else ParkIn(fn.platform.parked)
     fn.function.add_event_source(
         sources.DynamoEventSource(
             table,
@@ -78,11 +84,13 @@ def stream_consumer(table: dynamodb.ITable, fn: OmniFunction) -> None:
             retry_attempts=STREAM_RETRY_ATTEMPTS,
             max_record_age=STREAM_MAX_RECORD_AGE,
             report_batch_item_failures=True,
-            on_failure=ParkIn(fn.platform.parked),
+            on_failure=on_failure,
+            filters=[lambda_.FilterCriteria.filter(json.loads(only))] if only else None,
         )
     )
     fn.kms_grant_used()  # stream read (KMS decrypt) and parking (KMS encrypt) grants
-    parked_objects_ack(fn.platform.config).on(fn.role)
+    if not dead_letter_queue:
+        parked_objects_ack(fn.platform.config).on(fn.role)
 
 
 def event_consumer(fn: OmniFunction, pattern: events.EventPattern) -> DeadLetterQueue:

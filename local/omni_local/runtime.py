@@ -41,8 +41,11 @@ from omni_local.schedules import Schedules
 from omni_local.services import LocalServer, launch_dynamodb_local, launch_moto_server
 from omni_local.sigv4 import OPERATOR, sign_operator_request
 from omni_local.streams import StreamPoller
+from omni_local.stripe_standin import StripeStandIn
 from omni_local.template import Assembly
 from omni_local.trace import Console, outcome
+
+STRIPE_WEBHOOK_PATH = "/v1/webhooks/payments/stripe"
 
 
 @dataclass
@@ -84,6 +87,8 @@ class Runtime:
         self._external_dynamodb = dynamodb_endpoint
         self._servers: list[LocalServer] = []
         self._pollers: list = []
+        self._standins: list[StripeStandIn] = []
+        self.stripe: StripeStandIn | None = None
         self._started = False
 
     # ---- lifecycle ------------------------------------------------------------------------------
@@ -117,10 +122,12 @@ class Runtime:
         self.provisioned = provision(self.resolver, self.client("dynamodb"), self._moto_client)
         self.destinations = Destinations(self._moto_client, self.moto_endpoint)
 
+        self.stripe = self._stripe_standin()
         self.events = EventsEndpoint(self.moto_endpoint, None, self.activity)  # bound now: functions need its URL
         self.events.put_sources = put_event_sources(self.resolver)
         endpoints = Endpoints(self.moto_endpoint, self.dynamodb_endpoint, self.events.url)
-        self.functions = Functions(function_specs(self.resolver, self.repo_root), endpoints, self.console.log, self.options.max_workers, self.options.extra_env)
+        extra_env = {**self.options.extra_env, **({"STRIPE_API_BASE": self.stripe.url} if self.stripe else {})}
+        self.functions = Functions(function_specs(self.resolver, self.repo_root), endpoints, self.console.log, self.options.max_workers, extra_env)
         rules = load_rules(self.resolver)
         self.delivery = AsyncDelivery(
             self.functions,
@@ -145,6 +152,8 @@ class Runtime:
 
         self.events.start()
         self.gateway.start()
+        if self.stripe:
+            self.stripe.webhook_url = self.api_url + STRIPE_WEBHOOK_PATH
         for poller in self._pollers:
             poller.start()
         self.schedules.start()
@@ -156,6 +165,18 @@ class Runtime:
             self.state_file.write_text(json.dumps(self.state(), indent=2))
         if self.seed:
             _callable(self.seed)(self)
+
+    def _stripe_standin(self) -> StripeStandIn | None:
+        """Stripe's stand-in, when the app declares the payments secrets it is reached with: it checks the
+        generated API key and signs its webhooks with the generated signing secret, both read from moto."""
+        names = {self.resolver.name(r).rsplit("/", 1)[-1]: self.resolver.name(r) for r in self.resolver.resources("AWS::SecretsManager::Secret")}
+        if not {"stripe-api-key", "stripe-webhook-secret"} <= set(names):
+            return None
+        secrets = self._moto_client("secretsmanager")
+        value = {name: secrets.get_secret_value(SecretId=names[name])["SecretString"] for name in ("stripe-api-key", "stripe-webhook-secret")}
+        standin = StripeStandIn(api_key=value["stripe-api-key"], webhook_secret=value["stripe-webhook-secret"]).start()
+        self._standins.append(standin)
+        return standin
 
     def _make_pollers(self) -> list:
         pollers = []
@@ -188,6 +209,9 @@ class Runtime:
         self.activity.poke()
         if hasattr(self, "functions"):
             _quietly(self.functions.stop)
+        for standin in self._standins:
+            _quietly(standin.stop)
+        self._standins.clear()
         for server in reversed(self._servers):
             _quietly(server.stop)
         self._servers.clear()
@@ -288,6 +312,7 @@ class Runtime:
             "events_endpoint": self.events_endpoint,
             "moto_endpoint": self.moto_endpoint,
             "dynamodb_endpoint": self.dynamodb_endpoint,
+            "stripe_api": self.stripe.url if self.stripe else None,
             "region": physical.REGION,
             "account": physical.ACCOUNT,
             "channel_keys": self.channel_keys(),

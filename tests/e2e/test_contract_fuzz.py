@@ -78,6 +78,20 @@ class WebhookSignature(requests.auth.AuthBase):
         return request
 
 
+class StripeSignature(requests.auth.AuthBase):
+    """Signs the request as Stripe does (Stripe-Signature over '<t>.<body>' with the local endpoint secret)."""
+
+    def __init__(self, secret: str | None):
+        self.secret = secret or "no-stripe-secret"
+
+    def __call__(self, request):
+        from omni_local.stripe_standin import sign
+
+        body = request.body or b""
+        request.headers["Stripe-Signature"] = sign(self.secret, body.decode(errors="replace") if isinstance(body, bytes) else body)
+        return request
+
+
 @pytest.fixture(scope="module")
 def runtime(cdk_out, tmp_path_factory):
     """The fuzzer's own runtime (it overrides the session runtime of conftest): the demo data and every
@@ -107,7 +121,8 @@ def api(runtime):
                 secrets[channel] = None
         return secrets[channel]
 
-    sessions = {scheme: requests.Session() for scheme in ("operatorIam", "channelKey", "shopperToken", "webhookSignature")}
+    sessions = {scheme: requests.Session() for scheme in ("operatorIam", "channelKey", "shopperToken", "webhookSignature", "stripeSignature")}
+    sessions["stripeSignature"].auth = StripeSignature(runtime.stripe.webhook_secret if runtime.stripe else None)
     sessions["operatorIam"].auth = OperatorAuth()
     sessions["channelKey"].headers["x-api-key"] = runtime.api_key("web")
     sessions["shopperToken"].headers.update({"x-api-key": runtime.api_key("web"), "Authorization": runtime.mint_token("fuzz-shopper", "fuzz@example.com")})

@@ -65,7 +65,7 @@ def test_authorization_follows_the_declared_security(dev, openapi_document):
             assert method["AuthorizationType"] == "COGNITO_USER_POOLS", key
             assert method["AuthorizerId"] == {"Ref": authorizer_id}, key
             assert method["ApiKeyRequired"] is True, key
-        elif schemes == {"webhookSignature"}:
+        elif schemes in ({"webhookSignature"}, {"stripeSignature"}):
             assert method["AuthorizationType"] == "NONE" and not method.get("ApiKeyRequired"), key
         else:
             pytest.fail(f"{key}: unexpected security {op['security']}")
@@ -80,10 +80,10 @@ def test_only_webhook_methods_are_open(synth, openapi_document):
         auth = method.get("AuthorizationType", "NONE")
         if auth in ("AWS_IAM", "COGNITO_USER_POOLS") or method.get("ApiKeyRequired") is True:
             continue
-        assert operations[key]["security"] == [{"webhookSignature": []}], key
+        assert operations[key]["security"] in ([{"webhookSignature": []}], [{"stripeSignature": []}]), key
         assert key[1].startswith("/v1/webhooks/"), key
         open_methods.append(key)
-    assert open_methods == [("POST", "/v1/webhooks/{channel_id}")]
+    assert sorted(open_methods) == [("POST", "/v1/webhooks/payments/{provider}"), ("POST", "/v1/webhooks/{channel_id}")]
 
 
 def test_cognito_authorizer_uses_the_shopper_pool(dev):
@@ -107,14 +107,8 @@ def test_methods_validate_requests(dev):
 
 
 def test_one_invoke_permission_per_api_function_on_its_alias(synth):
-    api_functions = {
-        fn_id for fn_id, fn in synth.functions().items() if fn["Properties"]["Handler"].endswith(".api.handler")
-    }
-    permissions = [
-        p["Properties"]
-        for p in synth.resources("AWS::Lambda::Permission").values()
-        if p["Properties"]["Principal"] == "apigateway.amazonaws.com"
-    ]
+    api_functions = {fn_id for fn_id, fn in synth.functions().items() if fn["Properties"]["Handler"].endswith(".api.handler")}
+    permissions = [p["Properties"] for p in synth.resources("AWS::Lambda::Permission").values() if p["Properties"]["Principal"] == "apigateway.amazonaws.com"]
     assert all(p["Action"] == "lambda:InvokeFunction" for p in permissions)
     targets = [p["FunctionName"] for p in permissions]
     assert len(permissions) == len(api_functions)

@@ -27,6 +27,11 @@ EXPECTED_HANDLERS = {
     "channels.handlers.api.handler",
     "channels.handlers.outbox.handler",
     "ops.handlers.api.handler",
+    "payments.handlers.api.handler",
+    "payments.handlers.outbox.handler",
+    "payments.handlers.webhook_processor.handler",
+    "payments.handlers.orders_events.handler",
+    "payments.handlers.deadline_sweeper.handler",
 }
 
 

@@ -26,8 +26,14 @@ def _dlq_alarm_queues(synth) -> set[str]:
     return queues
 
 
+def _processors(synth) -> set[str]:
+    """Stream consumers that are not outboxes (their failures go to a dead-letter queue), by function id."""
+    return {synth.function_by_handler("payments.handlers.webhook_processor.handler")[0]}
+
+
 def test_stream_mappings_are_bounded_and_park_what_fails_whole_in_the_alarmed_bucket(synth):
-    mappings = {k: v for k, v in synth.resources("AWS::Lambda::EventSourceMapping").items() if "StartingPosition" in v["Properties"]}
+    streams = {k: v for k, v in synth.resources("AWS::Lambda::EventSourceMapping").items() if "StartingPosition" in v["Properties"]}
+    mappings = {k: v for k, v in streams.items() if v["Properties"]["FunctionName"]["Ref"] not in _processors(synth)}
     assert len(mappings) == len(table_domains())  # one outbox per table
     (bucket,) = synth.resources("AWS::S3::Bucket", "stateful").values()
     name_parts = json.dumps(bucket["Properties"]["BucketName"])
@@ -44,7 +50,7 @@ def test_stream_mappings_are_bounded_and_park_what_fails_whole_in_the_alarmed_bu
         assert 0 < props["MaximumRecordAgeInSeconds"] <= 6 * 3600, name
         assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"], name
         destination = json.dumps(props["DestinationConfig"]["OnFailure"]["Destination"])
-        assert ':s3:::omni-' in destination and "-parked-" in destination and "-parked-" in name_parts, f"{name}: not the parked bucket"
+        assert ":s3:::omni-" in destination and "-parked-" in destination and "-parked-" in name_parts, f"{name}: not the parked bucket"
 
 
 def test_the_parked_batches_bucket_is_encrypted_private_tls_only_and_expires(synth):
@@ -59,14 +65,21 @@ def test_the_parked_batches_bucket_is_encrypted_private_tls_only_and_expires(syn
     assert '"aws:SecureTransport": "false"' in json.dumps(policy["Properties"]["PolicyDocument"])
 
 
+def test_the_webhook_processor_sees_only_inbox_inserts_and_dead_letters_what_keeps_failing(synth):
+    (fn_id,) = _processors(synth)
+    (mapping,) = [m["Properties"] for m in synth.resources("AWS::Lambda::EventSourceMapping").values() if m["Properties"]["FunctionName"] == {"Ref": fn_id}]
+    assert synth.table_id("payments") in json.dumps(mapping["EventSourceArn"])
+    assert (mapping["BisectBatchOnFunctionError"], mapping["FunctionResponseTypes"], mapping["MaximumRetryAttempts"]) == (True, ["ReportBatchItemFailures"], 5)
+    (pattern,) = [json.loads(f["Pattern"]) for f in mapping["FilterCriteria"]["Filters"]]
+    assert pattern == {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"type": {"S": ["provider_event"]}}}}
+    dlq = mapping["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
+    assert dlq in _dlq_alarm_queues(synth)
+
+
 def test_outboxes_consume_their_own_table_stream(dev):
     for domain in table_domains():
         fn_id, _ = dev.function_by_handler(f"{domain}.handlers.outbox.handler")
-        (mapping,) = [
-            m
-            for m in dev.resources("AWS::Lambda::EventSourceMapping").values()
-            if m["Properties"]["FunctionName"] == {"Ref": fn_id}
-        ]
+        (mapping,) = [m for m in dev.resources("AWS::Lambda::EventSourceMapping").values() if m["Properties"]["FunctionName"] == {"Ref": fn_id}]
         assert dev.table_id(domain) in json.dumps(mapping["Properties"]["EventSourceArn"])
         assert "StreamArn" in json.dumps(mapping["Properties"]["EventSourceArn"])
 
@@ -86,8 +99,8 @@ def test_every_rule_target_has_retries_and_an_alarmed_dlq(synth):
 
 def test_every_queue_is_encrypted_tls_only_and_kept_14_days(synth):
     queues = synth.resources("AWS::SQS::Queue")
-    # a DLQ per event rule and schedule, and a work queue with its DLQ per queue consumer
-    assert len(queues) == len(_declared(OnEvent, Every)) + 2 * len(_declared(OnQueue))
+    # a DLQ per event rule, schedule and stream processor, and a work queue with its DLQ per queue consumer
+    assert len(queues) == len(_declared(OnEvent, Every)) + len(_processors(synth)) + 2 * len(_declared(OnQueue))
     policies = [json.dumps(p["Properties"]) for p in synth.resources("AWS::SQS::QueuePolicy").values()]
     for name, queue in queues.items():
         assert "Fn::ImportValue" in json.dumps(queue["Properties"]["KmsMasterKeyId"]), name
@@ -97,11 +110,7 @@ def test_every_queue_is_encrypted_tls_only_and_kept_14_days(synth):
 
 def _rule_for(synth, handler):
     fn_id, _ = synth.function_by_handler(handler)
-    (rule,) = [
-        r["Properties"]
-        for r in synth.resources("AWS::Events::Rule").values()
-        if any(t["Arn"] == {"Fn::GetAtt": [fn_id, "Arn"]} for t in r["Properties"]["Targets"])
-    ]
+    (rule,) = [r["Properties"] for r in synth.resources("AWS::Events::Rule").values() if any(t["Arn"] == {"Fn::GetAtt": [fn_id, "Arn"]} for t in r["Properties"]["Targets"])]
     return rule
 
 
@@ -111,9 +120,7 @@ def test_event_consumers_listen_on_the_omni_bus(dev):
     assert "Fn::ImportValue" in json.dumps(sync["EventBusName"])
     projection = _rule_for(dev, "inventory.handlers.projection.handler")
     assert projection["EventPattern"]["source"] == ["omni.inventory"]
-    assert sorted(projection["EventPattern"]["detail-type"]) == sorted(
-        ["StockChanged", "LocationChanged", "BufferChanged", "SkuRegistered"]
-    )
+    assert sorted(projection["EventPattern"]["detail-type"]) == sorted(["StockChanged", "LocationChanged", "BufferChanged", "SkuRegistered"])
     channel_sync = _rule_for(dev, "inventory.handlers.channel_sync.handler")
     assert channel_sync["EventPattern"] == {"source": ["omni.channels"], "detail-type": ["ChannelSaleRecorded", "StockReceiptPosted", "ChannelOrderReceived"]}
     assert _rule_for(dev, "inventory.handlers.returns.handler")["EventPattern"] == {"source": ["omni.orders"], "detail-type": ["ReturnReceived"]}

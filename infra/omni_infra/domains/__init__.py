@@ -5,6 +5,7 @@ from omni_infra.domains.channels import ChannelsData, ChannelsServices
 from omni_infra.domains.inventory import InventoryData, InventoryServices
 from omni_infra.domains.ops import OpsData, OpsServices
 from omni_infra.domains.orders import OrdersData, OrdersServices
+from omni_infra.domains.payments import PaymentsData, PaymentsServices
 from omni_infra.domains.profiles import ProfilesData, ProfilesServices
 
 DOMAINS = (
@@ -13,6 +14,7 @@ DOMAINS = (
     (OrdersData, OrdersServices),
     (ProfilesData, ProfilesServices),
     (ChannelsData, ChannelsServices),
+    (PaymentsData, PaymentsServices),
     (OpsData, OpsServices),
 )
 

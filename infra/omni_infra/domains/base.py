@@ -43,7 +43,12 @@ class Api:
 
 @dataclass(frozen=True)
 class Stream:
-    """Consumes the domain table's stream."""
+    """Consumes the domain table's stream. An outbox sees every record and parks a failing batch for a
+    redrive; a processor may see only some records (`only`: a Lambda filter pattern, as JSON) and sends
+    what keeps failing to an alarmed dead-letter queue (`dead_letter_queue`)."""
+
+    only: str | None = None
+    dead_letter_queue: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,16 @@ class ChannelSecrets:
 
 
 @dataclass(frozen=True)
+class DomainSecret:
+    """A secret of the domain itself (not per channel), e.g. a payment provider's API key:
+    `omni/<stage>/<domain>/<name>`, KMS-encrypted, in the stateful stack; generated at first, replaced by
+    an operator where the value comes from elsewhere."""
+
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
 class FunctionSpec:
     name: str  # construct id: the function is `<Domain><name>`, e.g. InventoryHoldSweeper
     handler: str  # <domain>.handlers.<trigger>.handler
@@ -100,6 +115,7 @@ class FunctionSpec:
     # logic interface builds: it gets item access on those tables for their `composable_keys` only, and
     # TABLES (domain -> table name, its own included). E.g. checkout: writes_to=("inventory",).
     writes_to: tuple[str, ...] = ()
+    reads_secrets: tuple[str, ...] = ()  # names of the domain's own secrets it may read (their ARNs in SECRETS)
 
 
 @dataclass(frozen=True)
@@ -108,6 +124,7 @@ class DomainSpec:
     functions: tuple[FunctionSpec, ...]
     table: TableSpec | None = None
     channel_secrets: ChannelSecrets | None = None
+    secrets: tuple[DomainSecret, ...] = ()
 
     @property
     def title(self) -> str:
@@ -156,6 +173,9 @@ class DomainData(Construct):
         self.secrets: dict[str, secretsmanager.Secret] = {}
         if self.spec.channel_secrets is not None:
             self.secrets = _channel_secrets(self, self.spec.name, self.spec.channel_secrets, config=config, key=key)
+        self.domain_secrets: dict[str, secretsmanager.Secret] = {
+            declared.name: _domain_secret(self, self.spec.name, declared, config=config, key=key) for declared in self.spec.secrets
+        }
 
 
 class DomainServices(Construct):
@@ -171,6 +191,7 @@ class DomainServices(Construct):
         table: dynamodb.ITable | None,
         secrets: Mapping[str, secretsmanager.ISecret] | None = None,
         others: Mapping[str, tuple[dynamodb.ITable, TableSpec]] | None = None,
+        domain_secrets: Mapping[str, secretsmanager.ISecret] | None = None,
     ) -> None:
         """`others`: the other domains' tables and their declarations (domain -> both), for `writes_to`."""
         super().__init__(scope, self.spec.title)
@@ -211,6 +232,11 @@ class DomainServices(Construct):
                 if spec.channel_secrets is None:
                     raise ValueError(f"domain {spec.name}: {item.name} reads channel secrets but the domain declares none")
                 fn.read_secrets(secrets or {}, variable=spec.channel_secrets.variable)
+            if item.reads_secrets:
+                unknown = set(item.reads_secrets) - set(domain_secrets or {})
+                if unknown:
+                    raise ValueError(f"domain {spec.name}: {item.name} reads secrets {sorted(unknown)} the domain does not declare")
+                fn.read_secrets({name: (domain_secrets or {})[name] for name in item.reads_secrets}, variable="SECRETS")
 
             trigger = item.trigger
             if isinstance(trigger, Api):
@@ -220,7 +246,7 @@ class DomainServices(Construct):
             elif isinstance(trigger, Stream):
                 if table is None:
                     raise ValueError(f"domain {spec.name}: {item.name} consumes a stream but there is no table")
-                triggers.stream_consumer(table, fn)
+                triggers.stream_consumer(table, fn, only=trigger.only, dead_letter_queue=trigger.dead_letter_queue)
             elif isinstance(trigger, OnEvent):
                 pattern = events.EventPattern(source=[trigger.source], detail_type=list(trigger.detail_types))
                 triggers.event_consumer(fn, pattern)
@@ -276,6 +302,20 @@ def _table(scope: Construct, spec: TableSpec, *, config: Config, key: kms.IKey) 
             projection_type=dynamodb.ProjectionType.ALL,
         )
     return table
+
+
+def _domain_secret(scope: Construct, domain: str, declared: DomainSecret, *, config: Config, key: kms.IKey) -> secretsmanager.Secret:
+    secret = secretsmanager.Secret(
+        scope,
+        "".join(part.title() for part in declared.name.split("-")),
+        secret_name=f"omni/{config.stage}/{domain}/{declared.name}",
+        description=declared.description,
+        encryption_key=key,
+        generate_secret_string=secretsmanager.SecretStringGenerator(exclude_punctuation=True, include_space=False, password_length=64),
+        removal_policy=config.removal_policy,
+    )
+    nag.PROVIDER_SECRET_ROTATION.on(secret)
+    return secret
 
 
 def _channel_secrets(scope: Construct, domain: str, declared: ChannelSecrets, *, config: Config, key: kms.IKey) -> dict[str, secretsmanager.Secret]:
