@@ -51,7 +51,7 @@ def cold_start_cases() -> list[tuple[str, str, str]]:
         module = function.handler.rsplit(".", 1)[0]
         clients = ["dynamodb()"] if domain.table is not None and function.table != "none" else []
         clients += ["client('events')"] if function.publishes else []
-        clients += ["client('secretsmanager')"] if function.reads_channel_secrets else []
+        clients += ["client('secretsmanager')"] if function.reads_channel_secrets or function.reads_secrets else []
         build = "; ".join(["from kernel.aws import client, dynamodb", *clients])
         cases.append((module, type(function.trigger).__name__, f"import {module}; {build}"))
     return cases

@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "events" / "schemas"
-EVENT_MODULES = ("catalog.models.events", "inventory.models.events", "channels.models.events")
+EVENT_MODULES = ("catalog.models.events", "inventory.models.events", "channels.models.events", "profiles.models.events")
 
 
 def event_classes() -> list[type]:

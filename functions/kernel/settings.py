@@ -36,8 +36,10 @@ class Settings(BaseModel):
     # Work queue name (the consuming function's construct id, e.g. LocationRecompute) -> its URL, for
     # the functions that send to it.
     queue_urls: dict[str, str] = Field(default_factory=dict)
+    # The domain's own secrets (DomainSpec.secrets): name -> Secrets Manager id, for the functions that read them.
+    secrets: dict[str, str] = Field(default_factory=dict)
 
-    @field_validator("channels", "webhook_secrets", "outbox_tables", "queue_urls", mode="before")
+    @field_validator("channels", "webhook_secrets", "outbox_tables", "queue_urls", "secrets", mode="before")
     @classmethod
     def _parse_json(cls, value):
         return json.loads(value) if isinstance(value, str) and value else (value or {})

@@ -114,6 +114,10 @@ def update(key: dict, expression: str, condition: str | None = None, values: dic
     )
 
 
+def delete(key: dict, condition: str | None = None, values: dict | None = None) -> dict:
+    return _with_table({"Key": key, "ConditionExpression": condition, "ExpressionAttributeValues": values}, "Delete")
+
+
 def check(key: dict, condition: str = "attribute_exists(pk)", values: dict | None = None, names: dict | None = None) -> dict:
     return _with_table({"Key": key, "ConditionExpression": condition, "ExpressionAttributeValues": values, "ExpressionAttributeNames": names}, "ConditionCheck")
 

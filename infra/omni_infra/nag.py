@@ -81,6 +81,12 @@ CHANNEL_SECRET_ROTATION = Ack(
     "reads the new value (cached at most 5 minutes).",
 )
 
+DOMAIN_SECRET_ROTATION = Ack(
+    "AwsSolutions-SMG4",
+    "A domain's hashing key (profiles' identifier-key) keys every identifier row: rotating it would make every "
+    "known person new. It is rotated by re-keying the index, an operator's job, not a scheduled Lambda.",
+)
+
 # --- Cognito --------------------------------------------------------------------------------
 
 SHOPPER_MFA = Ack(

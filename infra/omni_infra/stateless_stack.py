@@ -59,7 +59,11 @@ class StatelessStack(Stack):
         for _, services_cls in DOMAINS:
             name = services_cls.spec.name
             self.domains[name] = services_cls(
-                self, platform=self.platform, table=data.tables.get(name), secrets=data.domains[name].secrets
+                self,
+                platform=self.platform,
+                table=data.tables.get(name),
+                secrets=data.domains[name].secrets,
+                domain_secrets=data.domains[name].domain_secrets,
             )
 
         self._grant_redrives(data)

@@ -93,6 +93,7 @@ class FunctionSpec:
     redrives_outboxes: bool = False  # may republish the outboxes' parked batches (decision 19)
     sends_to: tuple[str, ...] = ()  # names of the domain's OnQueue functions whose queues it may send to
     knows_channels: bool = False  # gets the channel list (CHANNELS) API functions get, to look channels up
+    reads_secrets: bool = False  # may read the domain's own secrets (DomainSpec.secrets; their ARNs in SECRETS)
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,8 @@ class DomainSpec:
     functions: tuple[FunctionSpec, ...]
     table: TableSpec | None = None
     channel_secrets: ChannelSecrets | None = None
+    # The domain's own generated secrets (`omni/<stage>/<domain>/<name>`), e.g. a key it hashes with.
+    secrets: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
@@ -149,6 +152,9 @@ class DomainData(Construct):
         self.secrets: dict[str, secretsmanager.Secret] = {}
         if self.spec.channel_secrets is not None:
             self.secrets = _channel_secrets(self, self.spec.name, self.spec.channel_secrets, config=config, key=key)
+        self.domain_secrets: dict[str, secretsmanager.Secret] = {
+            name: _domain_secret(self, self.spec.name, name, config=config, key=key) for name in self.spec.secrets
+        }
 
 
 class DomainServices(Construct):
@@ -163,6 +169,7 @@ class DomainServices(Construct):
         platform: Platform,
         table: dynamodb.ITable | None,
         secrets: Mapping[str, secretsmanager.ISecret] | None = None,
+        domain_secrets: Mapping[str, secretsmanager.ISecret] | None = None,
     ) -> None:
         super().__init__(scope, self.spec.title)
         spec = self.spec
@@ -200,6 +207,10 @@ class DomainServices(Construct):
                 if spec.channel_secrets is None:
                     raise ValueError(f"domain {spec.name}: {item.name} reads channel secrets but the domain declares none")
                 fn.read_secrets(secrets or {}, variable=spec.channel_secrets.variable)
+            if item.reads_secrets:
+                if set(spec.secrets) != set(domain_secrets or {}):
+                    raise ValueError(f"domain {spec.name}: {item.name} reads the domain's secrets, but they were not passed")
+                fn.read_secrets(domain_secrets or {}, variable="SECRETS")
 
             trigger = item.trigger
             if isinstance(trigger, Api):
@@ -253,6 +264,20 @@ def _table(scope: Construct, spec: TableSpec, *, config: Config, key: kms.IKey) 
             projection_type=dynamodb.ProjectionType.ALL,
         )
     return table
+
+
+def _domain_secret(scope: Construct, domain: str, name: str, *, config: Config, key: kms.IKey) -> secretsmanager.Secret:
+    secret = secretsmanager.Secret(
+        scope,
+        "".join(part.title() for part in name.split("-")),
+        secret_name=f"omni/{config.stage}/{domain}/{name}",
+        description=f"{name} of the {domain} domain",
+        encryption_key=key,
+        generate_secret_string=secretsmanager.SecretStringGenerator(exclude_punctuation=True, include_space=False, password_length=64),
+        removal_policy=config.removal_policy,
+    )
+    nag.DOMAIN_SECRET_ROTATION.on(secret)
+    return secret
 
 
 def _channel_secrets(scope: Construct, domain: str, declared: ChannelSecrets, *, config: Config, key: kms.IKey) -> dict[str, secretsmanager.Secret]:
