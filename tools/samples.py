@@ -36,7 +36,9 @@ def channel(name: str) -> dict:
 def api(method: str, resource: str, path: str, body=None, identity=None, query=None, claims=None) -> dict:
     data = json.dumps(body).encode() if body is not None else b""
     request = HttpRequest(method, path, urlencode(query or {}, doseq=True), [("Content-Type", "application/json")], data, "203.0.113.7", "api.omni.local")
-    event = proxy_event(request, resource=resource, resource_id="sample", path_parameters={}, stage="dev", api_id="sample", identity=identity or {}, authorizer={"claims": claims} if claims else None, binary_types=[])
+    event = proxy_event(
+        request, resource=resource, resource_id="sample", path_parameters={}, stage="dev", api_id="sample", identity=identity or {}, authorizer={"claims": claims} if claims else None, binary_types=[]
+    )
     event["requestContext"].update(requestId="00000000-0000-4000-8000-000000000001", requestTimeEpoch=1795420800000, requestTime="23/Nov/2026:12:00:00 +0000", extendedRequestId="sample")
     event["headers"]["X-Amzn-Trace-Id"] = event["multiValueHeaders"]["X-Amzn-Trace-Id"][0] = "Root=1-00000000-000000000000000000000000"
     return event
@@ -51,7 +53,9 @@ def webhook(channel_id: str, webhook_id: str, body: dict) -> dict:
     data = json.dumps(body).encode()
     headers = [("Content-Type", "application/json"), *signed_headers(SAMPLE_WEBHOOK_SECRET, webhook_id, SAMPLE_TIME, data).items()]
     request = HttpRequest("POST", f"/v1/webhooks/{channel_id}", "", headers, data, "198.51.100.7", "api.omni.local")
-    event = proxy_event(request, resource="/v1/webhooks/{channel_id}", resource_id="sample", path_parameters={"channel_id": channel_id}, stage="dev", api_id="sample", identity={}, authorizer=None, binary_types=[])
+    event = proxy_event(
+        request, resource="/v1/webhooks/{channel_id}", resource_id="sample", path_parameters={"channel_id": channel_id}, stage="dev", api_id="sample", identity={}, authorizer=None, binary_types=[]
+    )
     event["requestContext"].update(requestId="00000000-0000-4000-8000-000000000002", requestTimeEpoch=SAMPLE_TIME * 1000, requestTime="23/Nov/2026:12:00:00 +0000", extendedRequestId="sample")
     event["headers"]["X-Amzn-Trace-Id"] = event["multiValueHeaders"]["X-Amzn-Trace-Id"][0] = "Root=1-00000000-000000000000000000000000"
     return event
@@ -69,24 +73,110 @@ def stream(table: str, records: list[tuple[str, dict | None, dict]]) -> dict:
     typed = TypeSerializer().serialize
     out = []
     for number, (name, old, new) in enumerate(records, 1):
-        body = {"ApproximateCreationDateTime": 1795420800, "Keys": {"pk": typed(new["pk"]), "sk": typed(new["sk"])}, "SequenceNumber": f"{number:021d}", "SizeBytes": 200, "StreamViewType": "NEW_AND_OLD_IMAGES", "NewImage": {k: typed(v) for k, v in new.items()}}
+        body = {
+            "ApproximateCreationDateTime": 1795420800,
+            "Keys": {"pk": typed(new["pk"]), "sk": typed(new["sk"])},
+            "SequenceNumber": f"{number:021d}",
+            "SizeBytes": 200,
+            "StreamViewType": "NEW_AND_OLD_IMAGES",
+            "NewImage": {k: typed(v) for k, v in new.items()},
+        }
         if old:
             body["OldImage"] = {k: typed(v) for k, v in old.items()}
-        out.append({"eventID": f"sample-{number}", "eventName": name, "eventVersion": "1.1", "eventSource": "aws:dynamodb", "awsRegion": "us-east-1", "dynamodb": body, "eventSourceARN": f"arn:aws:dynamodb:us-east-1:000000000000:table/{table}/stream/2026-11-23T00:00:00.000"})
+        out.append(
+            {
+                "eventID": f"sample-{number}",
+                "eventName": name,
+                "eventVersion": "1.1",
+                "eventSource": "aws:dynamodb",
+                "awsRegion": "us-east-1",
+                "dynamodb": body,
+                "eventSourceARN": f"arn:aws:dynamodb:us-east-1:000000000000:table/{table}/stream/2026-11-23T00:00:00.000",
+            }
+        )
     return {"Records": out}
 
 
 def queue(queue_name: str, bodies: list[dict]) -> dict:
     """SQS messages as Lambda delivers them from a work queue."""
     arn = f"arn:aws:sqs:us-east-1:000000000000:{queue_name}"
-    messages = [{"MessageId": f"00000000-0000-4000-8000-00000000010{n}", "ReceiptHandle": f"sample-receipt-{n}", "Body": json.dumps(body), "Attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": str(SAMPLE_TIME * 1000)}, "MD5OfBody": ""} for n, body in enumerate(bodies)]
+    messages = [
+        {
+            "MessageId": f"00000000-0000-4000-8000-00000000010{n}",
+            "ReceiptHandle": f"sample-receipt-{n}",
+            "Body": json.dumps(body),
+            "Attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": str(SAMPLE_TIME * 1000)},
+            "MD5OfBody": "",
+        }
+        for n, body in enumerate(bodies)
+    ]
     return {"Records": [lambda_message(message, arn) for message in messages]}
 
 
 POS_SALE = {"type": "sale", "data": {"lines": [{"sku": "TEE-ORG-S", "location_id": "paris-rivoli", "quantity": 2}, {"sku": "MUG-STONE-BLUE", "location_id": "paris-rivoli", "quantity": 1}]}}
 POS_RECEIPT = {"type": "receipt", "data": {"sku": "TEE-ORG-M", "location_id": "paris-rivoli", "quantity": 24}}
-INBOX_ITEM = {"pk": "WEBHOOK#pos", "sk": "pos-7731-0042", "type": "webhook", "channel": "pos", "channel_kind": "store", "webhook_id": "pos-7731-0042", "payload": POS_SALE, "received_at": "2026-11-23T12:00:00.000000Z", "ttl": SAMPLE_TIME + 30 * 86_400, "seq": 1, "correlation_id": "sample-correlation"}
-STOCK_ROW = {"pk": "SKU#TEE-ORG-S", "sk": "STOCK#paris-rivoli#000", "type": "stock", "sku": "TEE-ORG-S", "location_id": "paris-rivoli", "shard": 0, "on_hand": 12, "held": 0, "unavailable": 0, "safety": 2, "available": 10, "seq": 3}
+INBOX_ITEM = {
+    "pk": "WEBHOOK#pos",
+    "sk": "pos-7731-0042",
+    "type": "webhook",
+    "channel": "pos",
+    "channel_kind": "store",
+    "webhook_id": "pos-7731-0042",
+    "payload": POS_SALE,
+    "received_at": "2026-11-23T12:00:00.000000Z",
+    "ttl": SAMPLE_TIME + 30 * 86_400,
+    "seq": 1,
+    "correlation_id": "sample-correlation",
+}
+STOCK_ROW = {
+    "pk": "SKU#TEE-ORG-S",
+    "sk": "STOCK#paris-rivoli#000",
+    "type": "stock",
+    "sku": "TEE-ORG-S",
+    "location_id": "paris-rivoli",
+    "shard": 0,
+    "on_hand": 12,
+    "held": 0,
+    "unavailable": 0,
+    "safety": 2,
+    "available": 10,
+    "seq": 3,
+}
+
+
+ORDER_PLACED = {
+    "order_id": "01JD5S8R0T7K3QX2M4N6P8R0T2",
+    "number": "W-7K3QX2",
+    "channel": "web",
+    "channel_kind": "storefront",
+    "origin": "checkout",
+    "channel_order_id": None,
+    "customer_id": "alice",
+    "contact": {"email": "alice@example.com", "phone": "+33612345678"},
+    "currency": "EUR",
+    "subtotal": 3998,
+    "shipping": 0,
+    "tax": 0,
+    "grand_total": 3998,
+    "tax_inclusive": True,
+    "payment": "online",
+    "pay_by": "2026-11-23T12:30:00Z",
+    "delivery": "ship",
+    "pickup_location_id": None,
+    "lines": [{"line": 1, "sku": "TEE-ORG-S", "quantity": 2, "unit_price": 1999, "line_total": 3998, "location_id": "paris-rivoli"}],
+    "placed_at": "2026-11-23T12:00:00Z",
+}
+POINTS_ENTRY = {
+    "pk": "ORDER#01JD5S8R0T7K3QX2M4N6P8R0T2",
+    "sk": "POINTS#earn:01JD5S8R0T7K3QX2M4N6P8R0T2",
+    "entry_id": "earn:01JD5S8R0T7K3QX2M4N6P8R0T2",
+    "kind": "earn",
+    "points": 39,
+    "order_id": "01JD5S8R0T7K3QX2M4N6P8R0T2",
+    "profile_id": "pfsample0000000000000000",
+    "balance": 39,
+    "at": "2026-11-23T12:05:00Z",
+}
 
 
 def samples() -> dict[str, dict[str, dict]]:
@@ -97,11 +187,28 @@ def samples() -> dict[str, dict[str, dict]]:
             "get-product": api("GET", "/v1/products/{product_id}", "/v1/products/tee-organic", identity=channel("web")),
         },
         "CatalogOutbox": {
-            "sku-price-changed": stream("catalog", [("MODIFY", {"pk": "SKU#TEE-ORG-S", "sk": "SKU", "type": "sku", "sku": "TEE-ORG-S", "product_id": "tee-organic", "prices": {"web:EUR": 1999}, "seq": 1}, {"pk": "SKU#TEE-ORG-S", "sk": "SKU", "type": "sku", "sku": "TEE-ORG-S", "product_id": "tee-organic", "prices": {"web:EUR": 1799}, "seq": 2})]),
+            "sku-price-changed": stream(
+                "catalog",
+                [
+                    (
+                        "MODIFY",
+                        {"pk": "SKU#TEE-ORG-S", "sk": "SKU", "type": "sku", "sku": "TEE-ORG-S", "product_id": "tee-organic", "prices": {"web:EUR": 1999}, "seq": 1},
+                        {"pk": "SKU#TEE-ORG-S", "sk": "SKU", "type": "sku", "sku": "TEE-ORG-S", "product_id": "tee-organic", "prices": {"web:EUR": 1799}, "seq": 2},
+                    )
+                ],
+            ),
         },
         "InventoryApi": {
-            "put-location": api("PUT", "/v1/locations/{location_id}", "/v1/locations/paris-rivoli", {"name": "Paris Rivoli", "kind": "store", "address": {"lines": ["1 rue de Rivoli"], "city": "Paris", "country": "FR"}, "capabilities": ["pickup"]}, OPERATOR),
-            "post-adjustment": api("POST", "/v1/adjustments", "/v1/adjustments", {"source_event_id": "asn-1001", "sku": "TEE-ORG-S", "location_id": "paris-rivoli", "kind": "receipt", "quantity": 12}, OPERATOR),
+            "put-location": api(
+                "PUT",
+                "/v1/locations/{location_id}",
+                "/v1/locations/paris-rivoli",
+                {"name": "Paris Rivoli", "kind": "store", "address": {"lines": ["1 rue de Rivoli"], "city": "Paris", "country": "FR"}, "capabilities": ["pickup"]},
+                OPERATOR,
+            ),
+            "post-adjustment": api(
+                "POST", "/v1/adjustments", "/v1/adjustments", {"source_event_id": "asn-1001", "sku": "TEE-ORG-S", "location_id": "paris-rivoli", "kind": "receipt", "quantity": 12}, OPERATOR
+            ),
             "get-availability": api("GET", "/v1/availability", "/v1/availability", identity=channel("web"), query={"sku": ["TEE-ORG-S", "MUG-STONE-BLUE"], "per_location": "true"}),
             "post-holds": api("POST", "/v1/holds", "/v1/holds", {"reference": "cart-42", "lines": [{"line": "1", "sku": "TEE-ORG-S", "location_id": "paris-rivoli", "quantity": 1}]}, channel("web")),
             "post-sale": api("POST", "/v1/sales", "/v1/sales", {"source_event_id": "pos-receipt-9001", "lines": [{"sku": "TEE-ORG-S", "location_id": "paris-rivoli", "quantity": 1}]}, channel("pos")),
@@ -113,7 +220,11 @@ def samples() -> dict[str, dict[str, dict]]:
             "product-changed": bus_event("omni.catalog", "ProductChanged", {"product_id": "tee-organic", "name": "Organic cotton tee", "skus": ["TEE-ORG-S", "TEE-ORG-M"], "seq": 1}),
         },
         "InventoryProjection": {
-            "stock-changed": bus_event("omni.inventory", "StockChanged", {"sku": "TEE-ORG-S", "location_id": "paris-rivoli", "shard": 0, "on_hand": 12, "held": 1, "unavailable": 0, "safety": 2, "available": 9, "on_hand_delta": 0, "held_delta": 1, "seq": 4}),
+            "stock-changed": bus_event(
+                "omni.inventory",
+                "StockChanged",
+                {"sku": "TEE-ORG-S", "location_id": "paris-rivoli", "shard": 0, "on_hand": 12, "held": 1, "unavailable": 0, "safety": 2, "available": 9, "on_hand_delta": 0, "held_delta": 1, "seq": 4},
+            ),
             "location-changed": bus_event("omni.inventory", "LocationChanged", {"location_id": "paris-rivoli", "open": True, "channels": ["web", "pos"], "seq": 2}),
         },
         "InventoryHoldSweeper": {
@@ -138,6 +249,77 @@ def samples() -> dict[str, dict[str, dict]]:
         },
         "ProfilesApi": {
             "get-me": api("GET", "/v1/me", "/v1/me", identity=channel("app"), claims={"sub": "alice", "email": "alice@example.com", "token_use": "id"}),
+            "post-sign-in": api(
+                "POST",
+                "/v1/me/sign-in",
+                "/v1/me/sign-in",
+                {"email": "alice@example.com", "device_id": "app-7f3a"},
+                channel("app"),
+                claims={"sub": "alice", "email": "alice@example.com", "token_use": "id"},
+            ),
+            "post-identify": api("POST", "/v1/identify", "/v1/identify", {"identifiers": {"phone": "06 12 34 56 78", "loyalty_card": "4000-1234-5678"}, "location_id": "paris-rivoli"}, channel("pos")),
+        },
+        "ProfilesOutbox": {
+            "points-earned": stream("profiles", [("INSERT", None, POINTS_ENTRY)]),
+        },
+        "ProfilesOrderEvents": {
+            "order-placed": bus_event("omni.orders", "OrderPlaced", ORDER_PLACED),
+            "order-status-changed": bus_event(
+                "omni.orders",
+                "OrderStatusChanged",
+                {
+                    "order_id": ORDER_PLACED["order_id"],
+                    "number": "W-7K3QX2",
+                    "channel": "web",
+                    "customer_id": "alice",
+                    "from_status": "awaiting_payment",
+                    "to_status": "paid",
+                    "reason": None,
+                    "version": 2,
+                    "at": "2026-11-23T12:05:00Z",
+                    "grand_total": 3998,
+                    "currency": "EUR",
+                },
+            ),
+            "return-received": bus_event(
+                "omni.orders",
+                "ReturnReceived",
+                {
+                    "return_id": "ret-01",
+                    "order_id": ORDER_PLACED["order_id"],
+                    "channel": "pos",
+                    "location_id": "paris-rivoli",
+                    "lines": [{"sku": "TEE-ORG-S", "received": 1, "damaged": 0}],
+                    "at": "2026-11-30T10:00:00Z",
+                },
+            ),
+        },
+        "ProfilesPaymentEvents": {
+            "order-paid": bus_event("omni.payments", "OrderPaid", {"order_id": ORDER_PLACED["order_id"], "amount": 3998, "currency": "EUR", "tenders": ["card"]}),
+            "refund-issued": bus_event(
+                "omni.payments", "RefundIssued", {"refund_id": "ret-01", "order_id": ORDER_PLACED["order_id"], "amount": 1999, "currency": "EUR", "tenders": [{"tender": "card", "amount": 1999}]}
+            ),
+        },
+        "ProfilesChannelEvents": {
+            "channel-order-received": bus_event(
+                "omni.channels",
+                "ChannelOrderReceived",
+                {
+                    "channel": "marketplace",
+                    "channel_kind": "marketplace",
+                    "channel_order_id": "MP-88120",
+                    "webhook_id": "mp-wh-1",
+                    "currency": "EUR",
+                    "lines": [{"sku": "TEE-ORG-S", "quantity": 1, "unit_price": 1999, "location_id": "paris-rivoli"}],
+                    "subtotal": 1999,
+                    "shipping": 0,
+                    "tax": 0,
+                    "grand_total": 1999,
+                    "customer": {"channel_customer_id": "buyer-5521", "email": "alice@example.com", "phone": None},
+                    "fulfilled": False,
+                    "placed_at": "2026-11-23T11:00:00Z",
+                },
+            ),
         },
     }
 

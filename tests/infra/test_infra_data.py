@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aws_cdk.assertions import Match
 
-DOMAIN_TABLES = {"catalog", "inventory", "channels"}
+DOMAIN_TABLES = {"catalog", "inventory", "channels", "profiles"}
 
 
 def test_one_table_per_domain_with_data(synth):

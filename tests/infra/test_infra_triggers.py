@@ -20,7 +20,7 @@ def _dlq_alarm_queues(synth) -> set[str]:
 
 def test_stream_mappings_are_bounded_and_park_what_fails_whole_in_the_alarmed_bucket(synth):
     mappings = {k: v for k, v in synth.resources("AWS::Lambda::EventSourceMapping").items() if "StartingPosition" in v["Properties"]}
-    assert len(mappings) == 3  # one outbox per table
+    assert len(mappings) == 4  # one outbox per table
     (bucket,) = synth.resources("AWS::S3::Bucket", "stateful").values()
     name_parts = json.dumps(bucket["Properties"]["BucketName"])
     (alarm,) = [a["Properties"] for a in synth.resources("AWS::CloudWatch::Alarm").values() if a["Properties"].get("Namespace") == "AWS/S3"]
@@ -65,7 +65,7 @@ def test_outboxes_consume_their_own_table_stream(dev):
 
 def test_every_rule_target_has_retries_and_an_alarmed_dlq(synth):
     rules = synth.resources("AWS::Events::Rule")
-    assert len(rules) == 4
+    assert len(rules) == 7
     alarmed = _dlq_alarm_queues(synth)
     for name, rule in rules.items():
         for target in rule["Properties"]["Targets"]:
@@ -78,7 +78,7 @@ def test_every_rule_target_has_retries_and_an_alarmed_dlq(synth):
 
 def test_every_queue_is_encrypted_tls_only_and_kept_14_days(synth):
     queues = synth.resources("AWS::SQS::Queue")
-    assert len(queues) == 6  # 3 event rule DLQs + 1 schedule DLQ + the location recompute queue and its DLQ
+    assert len(queues) == 9  # 6 event rule DLQs + 1 schedule DLQ + the location recompute queue and its DLQ
     policies = [json.dumps(p["Properties"]) for p in synth.resources("AWS::SQS::QueuePolicy").values()]
     for name, queue in queues.items():
         assert "Fn::ImportValue" in json.dumps(queue["Properties"]["KmsMasterKeyId"]), name

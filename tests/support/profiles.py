@@ -44,7 +44,21 @@ def bus_event(source: str, detail_type: str, data: dict, event_id: str | None = 
     return eventbridge_event({"Source": source, "DetailType": detail_type, "Detail": json.dumps(envelope)}, envelope["id"])
 
 
-def order_placed(order_id: str, *, customer_id=None, email=None, phone=None, channel="web", channel_kind="storefront", total=5000, payment="online", placed_at="2026-11-20T10:00:00Z", origin="checkout", channel_order_id=None, lines=None) -> dict:
+def order_placed(
+    order_id: str,
+    *,
+    customer_id=None,
+    email=None,
+    phone=None,
+    channel="web",
+    channel_kind="storefront",
+    total=5000,
+    payment="online",
+    placed_at="2026-11-20T10:00:00Z",
+    origin="checkout",
+    channel_order_id=None,
+    lines=None,
+) -> dict:
     return bus_event(
         "omni.orders",
         "OrderPlaced",
@@ -82,14 +96,30 @@ def refund_issued(refund_id: str, order_id: str, amount: int) -> dict:
 
 
 def return_received(return_id: str, order_id: str, sku: str = "TEE-S", received: int = 1) -> dict:
-    return bus_event("omni.orders", "ReturnReceived", {"return_id": return_id, "order_id": order_id, "channel": "pos", "location_id": "paris", "lines": [{"sku": sku, "received": received, "damaged": 0}], "at": "2026-11-25T10:00:00Z"})
+    return bus_event(
+        "omni.orders",
+        "ReturnReceived",
+        {"return_id": return_id, "order_id": order_id, "channel": "pos", "location_id": "paris", "lines": [{"sku": sku, "received": received, "damaged": 0}], "at": "2026-11-25T10:00:00Z"},
+    )
 
 
 def status_changed(order_id: str, to_status: str, version: int, total: int = 5000) -> dict:
     return bus_event(
         "omni.orders",
         "OrderStatusChanged",
-        {"order_id": order_id, "number": "W-1", "channel": "web", "customer_id": None, "from_status": "placed", "to_status": to_status, "reason": None, "version": version, "at": f"2026-11-2{version}T10:00:00Z", "grand_total": total, "currency": "EUR"},
+        {
+            "order_id": order_id,
+            "number": "W-1",
+            "channel": "web",
+            "customer_id": None,
+            "from_status": "placed",
+            "to_status": to_status,
+            "reason": None,
+            "version": version,
+            "at": f"2026-11-2{version}T10:00:00Z",
+            "grand_total": total,
+            "currency": "EUR",
+        },
     )
 
 

@@ -115,5 +115,3 @@ def graph_holding(identifier_id: str) -> Graph | None:
     graphs, _ = lookup([identifier_id])
     loaded = load(set(graphs.values()))
     return loaded[0] if loaded else None
-
-

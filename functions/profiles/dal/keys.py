@@ -1,13 +1,13 @@
 """Every key of the profiles table, in one place. No key holds personal data: identifiers are keyed hashes.
 
-  ID#<kind>:<hmac>        / ID          identifier -> the graph (cluster) that holds it
-  GRAPH#<graph id>        / GRAPH       a cluster: source records, values, derived profiles, merge log (JSON);
-                                        `forward` once merged into another graph
-  PROFILE#<profile id>    / PROFILE     a profile's lookup: an identifier of its anchor record
-  ERASED#<digest>         / ERASED      a source that identified an erased person: replays are ignored
-  ORDER#<order id>        / ORDER       the order as profiles knows it: figures, status, points (no contact)
-  ORDER#<order id>        / POINTS#<id> one loyalty ledger entry (append-only; earn, reverse, redeem)
-  REDEMPTION#<digest>     / REDEMPTION  a shopper's redemption id -> its entry (idempotency)
+ID#<kind>:<hmac>        / ID          identifier -> the graph (cluster) that holds it
+GRAPH#<graph id>        / GRAPH       a cluster: source records, values, derived profiles, merge log (JSON);
+                                      `forward` once merged into another graph
+PROFILE#<profile id>    / PROFILE     a profile's lookup: an identifier of its anchor record
+ERASED#<digest>         / ERASED      a source that identified an erased person: replays are ignored
+ORDER#<order id>        / ORDER       the order as profiles knows it: figures, status, points (no contact)
+ORDER#<order id>        / POINTS#<id> one loyalty ledger entry (append-only; earn, reverse, redeem)
+REDEMPTION#<digest>     / REDEMPTION  a shopper's redemption id -> its entry (idempotency)
 """
 
 from __future__ import annotations

@@ -92,7 +92,14 @@ def delete_me() -> Erased:
     return Erased(profile_id=profile_id, erased=True)
 
 
-@app.post("/v1/me/points/redemptions", tags=TAGS, summary="Redeem points for one of the shopper's orders (a tender or a discount)", status_code=201, responses=errors(404, 409, described={409: "Not enough points, or the redemption id was used for another redemption"}), **SHOPPER)
+@app.post(
+    "/v1/me/points/redemptions",
+    tags=TAGS,
+    summary="Redeem points for one of the shopper's orders (a tender or a discount)",
+    status_code=201,
+    responses=errors(404, 409, described={409: "Not enough points, or the redemption id was used for another redemption"}),
+    **SHOPPER,
+)
 def post_redemption(body: RedemptionIn) -> Redemption:
     entry, _ = loyalty.redeem(current_caller(app).customer_id, body.redemption_id, body.order_id, body.points)
     return Redemption(entry_id=entry["entry_id"], order_id=entry["order_id"], points=-entry["points"], balance=entry["balance"])

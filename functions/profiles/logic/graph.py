@@ -41,8 +41,24 @@ class Partition:
     refusals: list[Refusal] = field(default_factory=list)
 
 
-def partition(records: Iterable[Record], rules: MatchRules, apart: Iterable[tuple[str, str]] = ()) -> Partition:
-    ordered = sorted(records, key=lambda record: (record.at, record.key))
+def partition(records: Iterable[Record], rules: MatchRules, apart: Iterable[tuple[str, str]] = (), alike: frozenset[frozenset[str]] = frozenset()) -> Partition:
+    """A weak identifier (a phone) that a veto showed to be shared by different people links nobody: a
+    phone-only sighting of a family's phone cannot tell whose it is. That is a second pass without it,
+    still a function of the records alone. `alike` pairs of identifiers (an email and its typo) do not
+    disagree for a veto."""
+    # Detached records come last: what they carry cannot sway any other record's merges.
+    ordered = sorted(records, key=lambda record: (record.single, record.at, record.key))
+    apart = list(apart)
+    ambiguous: frozenset[str] = frozenset()
+    for _ in range(4):
+        found, shared = _partition(ordered, rules, apart, ambiguous, alike)
+        if shared <= ambiguous:
+            return found
+        ambiguous |= shared
+    return found
+
+
+def _partition(ordered: list[Record], rules: MatchRules, apart: list[tuple[str, str]], ambiguous: frozenset[str], alike: frozenset[frozenset[str]]) -> tuple[Partition, frozenset[str]]:
     index = {record.key: position for position, record in enumerate(ordered)}
     kept_apart: dict[int, set[int]] = {}
     for a, b in apart:
@@ -58,6 +74,7 @@ def partition(records: Iterable[Record], rules: MatchRules, apart: Iterable[tupl
     values: list[dict[str, set[str]]] = [{} for _ in ordered]
     holders: dict[str, list[int]] = {}  # merging identifier -> groups (roots, possibly stale) holding it
     refusals: list[Refusal] = []
+    shared: set[str] = set()  # weak identifiers through which a veto refused a merge
 
     def find(node: int) -> int:
         root = node
@@ -67,17 +84,18 @@ def partition(records: Iterable[Record], rules: MatchRules, apart: Iterable[tupl
             parent[node], node = root, parent[node]
         return root
 
-    def refusal(mine: int, theirs: int, via: set[str]) -> str | None:
+    def refusal(mine: int, theirs: int, weak_via: set[str]) -> str | None:
+        """Why these two groups may not merge (None: they may). `weak_via`: the weak types the link rests on."""
         ours, others = values[mine], values[theirs]
         for kind, limit in limits.items():
             a, b = ours.get(kind), others.get(kind)
             if a and b and len(a | b) > limit:
                 return f"limit:{kind}"
-        if via and via <= vetoes.keys():
-            for kind in via:
+        if weak_via:
+            for kind in weak_via:
                 for vetoer in vetoes[kind]:
                     a, b = ours.get(vetoer), others.get(vetoer)
-                    if a and b and not a & b:
+                    if a and b and not a & b and not (alike and any(frozenset((x, y)) in alike for x in a for y in b)):
                         return f"veto:{kind}"
         if kept_apart:
             small, large = (mine, theirs) if len(members[mine]) <= len(members[theirs]) else (theirs, mine)
@@ -105,23 +123,42 @@ def partition(records: Iterable[Record], rules: MatchRules, apart: Iterable[tupl
             values[position][kind].add(identifier)
         candidates: dict[int, set[str]] = {}
         for (kind, _), identifier in zip(parsed, record.ids, strict=True):
-            if kind in merge_on:
+            if kind in merge_on and identifier not in ambiguous:
                 for holder in holders.get(identifier, ()):
                     candidates.setdefault(find(holder), set()).add(kind)
-        mine, joined = position, 0
-        for theirs in sorted(candidates, key=lambda root: min(members[root])):
+        mine, joined, weakly = position, 0, set()
+        # Strong links first; once the record joined a group through a weak link only, every later merge
+        # through it is as weak as that link (a phone-and-card record must not bridge two card holders).
+        for theirs in sorted(candidates, key=lambda root: (candidates[root] <= vetoes.keys(), min(members[root]))):
             if record.single and joined:
                 break
-            reason = refusal(mine, theirs, candidates[theirs])
+            weak_via = candidates[theirs] if candidates[theirs] <= vetoes.keys() else set()
+            reason = refusal(mine, theirs, weak_via | weakly)
             if reason:
                 refusals.append(Refusal(record=record.key, anchor=ordered[min(members[theirs])].key, reason=reason))
+                if reason.startswith("veto:") and not record.single:
+                    shared.update(identifier for identifier in record.ids if identifier.partition(":")[0] in weak_via | weakly)
                 continue
+            weakly |= weak_via
             mine, joined = union(mine, theirs), joined + 1
         if not record.single:
             for (kind, _), identifier in zip(parsed, record.ids, strict=True):
-                if kind in merge_on:
+                if kind in merge_on and identifier not in ambiguous:
                     found = holders.setdefault(identifier, [])
                     if mine not in found:
                         found.append(mine)
     roots = sorted({find(position) for position in range(len(ordered))}, key=lambda root: min(members[root]))
-    return Partition(groups=[tuple(ordered[node].key for node in sorted(members[root])) for root in roots], refusals=refusals)
+    groups = [tuple(ordered[node].key for node in sorted(members[root])) for root in roots]
+    return Partition(groups=groups, refusals=refusals), frozenset(shared)
+
+
+def near(a: str, b: str) -> bool:
+    """Two emails one typo apart (a swapped pair, a wrong, missing or extra character in the local part)."""
+    (left, _, domain), (right, _, other) = a.rpartition("@"), b.rpartition("@")
+    if domain != other or a == b or abs(len(left) - len(right)) > 1:
+        return False
+    if len(left) == len(right):
+        diff = [i for i, (x, y) in enumerate(zip(left, right, strict=True)) if x != y]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and left[diff[0]] == right[diff[1]] and left[diff[1]] == right[diff[0]])
+    short, long_ = sorted((left, right), key=len)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))

@@ -50,7 +50,9 @@ def _log(entries: list[dict]) -> None:
     """The merge log without personal data: ids, kinds and reasons only."""
     for entry in entries:
         logger.info(f"identity {entry['kind']}", extra={"merge_log": entry})
-        metrics.add_metric(name={"merge": "ProfilesMerged", "unmerge": "ProfilesUnmerged", "refused": "MergesRefused", "erase": "ProfilesErased"}[entry["kind"]], unit="Count", value=1)
+        metrics.add_metric(
+            name={"merge": "ProfilesMerged", "unmerge": "ProfilesUnmerged", "refused": "MergesRefused", "erase": "ProfilesErased", "split": "ProfilesSplit"}[entry["kind"]], unit="Count", value=1
+        )
 
 
 def _read_version(loaded: list[Graph], graph: Graph) -> int | None:

@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from profiles.logic.graph import Record, partition
+from profiles.logic.graph import Record, near, partition
 from profiles.logic.rules import Kind, MatchRules
 
 Graph = dict[str, Any]
@@ -131,7 +131,7 @@ def resolve(graph: Graph, rules: MatchRules, *, at: str, bridge: str | None = No
     """Derive the profiles again from the records; log what changed against the profiles before."""
     before: dict[str, dict] = graph["profiles"]
     records = [Record(key=key, at=record["at"], ids=tuple(record["ids"]), single=record.get("single", False)) for key, record in graph["records"].items()]
-    found = partition(records, rules, apart=[tuple(pair) for pair in graph["apart"]])
+    found = partition(records, rules, apart=[tuple(pair) for pair in graph["apart"]], alike=alike_emails(graph["values"]))
     owner_before = {key: pid for pid, profile in before.items() for key in profile["records"]}
     profiles: dict[str, dict] = {}
     for group in found.groups:
@@ -139,11 +139,19 @@ def resolve(graph: Graph, rules: MatchRules, *, at: str, bridge: str | None = No
         profiles[pid] = _summary(graph, group)
     log: list[dict] = []
     version = graph["version"] + 1
+    owner_after = {key: pid for pid, profile in profiles.items() for key in profile["records"]}
     for pid, profile in profiles.items():
-        merged = sorted({owner_before[key] for key in profile["records"] if key in owner_before} - {pid})
+        # A merge: whole profiles of before are now in this one (a record that only moves, because new
+        # evidence split its profile, is a split, below).
+        whole = {owner_before[key] for key in profile["records"] if key in owner_before}
+        merged = sorted(other for other in whole - {pid} if all(owner_after.get(key) == pid for key in before[other]["records"] if key in graph["records"]))
         if merged and unmerge_of is None:
             anchors = [profile["anchor"], *(before[other]["anchor"] for other in merged)]
             log.append({"id": "mg" + digest(f"{pid}|{','.join(merged)}|{version}", 24), "kind": "merge", "at": at, "survivor": pid, "merged": merged, "anchors": anchors, "bridge": bridge})
+    for old, profile in before.items():
+        now_in = sorted({owner_after[key] for key in profile["records"] if key in owner_after})
+        if len(now_in) > 1 and unmerge_of is None:
+            log.append({"id": "sp" + digest(f"{old}|{version}", 24), "kind": "split", "at": at, "profile": old, "profiles": now_in})
     if unmerge_of is not None:
         log.append({"id": unmerge_of, "kind": "unmerge", "at": at, "profiles": sorted(profiles)})
     known = set(graph["refusals"])
@@ -157,6 +165,12 @@ def resolve(graph: Graph, rules: MatchRules, *, at: str, bridge: str | None = No
     resolved = {**graph, "profiles": profiles, "log": graph["log"] + log, "refusals": sorted(known), "version": version, "at": at}
     new_profiles = {pid: profile["anchor_id"] for pid, profile in profiles.items() if pid not in before}
     return Resolution(graph=resolved, log=log, new_profiles=new_profiles, gone_profiles=sorted(set(before) - set(profiles)))
+
+
+def alike_emails(values: dict[str, str]) -> frozenset[frozenset[str]]:
+    """Pairs of a cluster's emails one typo apart (plaintext is only in the graph, never in keys)."""
+    emails = sorted((identifier, value) for identifier, value in values.items() if kind_of(identifier) == Kind.email.value)
+    return frozenset(frozenset((a, b)) for i, (a, x) in enumerate(emails) for b, y in emails[i + 1 :] if near(x, y))
 
 
 def _summary(graph: Graph, group: tuple[str, ...]) -> dict:

@@ -35,11 +35,7 @@ def rolling_spend(order_rows: list[dict], at: datetime | None = None) -> int:
     """Paid minus refunded over the rolling window, in points' worth (so that currencies add up)."""
     loyalty = rules().loyalty
     since = iso((at or now()) - timedelta(days=loyalty.rolling_days))
-    return sum(
-        loyalty.points_for(int(row.get("paid_amount", 0)) - int(row.get("refunded", 0)), row.get("currency", ""))
-        for row in order_rows
-        if row.get("paid_at", "") >= since
-    )
+    return sum(loyalty.points_for(int(row.get("paid_amount", 0)) - int(row.get("refunded", 0)), row.get("currency", "")) for row in order_rows if row.get("paid_at", "") >= since)
 
 
 def _owner(order_id: str) -> tuple[Graph | None, str | None]:

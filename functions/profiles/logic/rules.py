@@ -47,14 +47,12 @@ class MatchRules(BaseModel):
     # Identifier types whose shared value merges two profiles; the others are kept and looked up only.
     merge_on: frozenset[Kind] = frozenset({Kind.account, Kind.email, Kind.phone, Kind.loyalty_card, Kind.channel_customer, Kind.order, Kind.channel_order})
     # At most this many distinct values of a type in one profile: a merge that would pass it is refused.
-    limits: dict[Kind, int] = Field(
-        default_factory=lambda: {Kind.account: 1, Kind.email: 3, Kind.phone: 3, Kind.loyalty_card: 2, Kind.channel_customer: 4, Kind.device: 20}
-    )
+    limits: dict[Kind, int] = Field(default_factory=lambda: {Kind.account: 1, Kind.email: 3, Kind.phone: 3, Kind.loyalty_card: 2, Kind.channel_customer: 4, Kind.device: 20})
     # A link through a weak type (a family's shared phone) is refused when both sides carry values of these
     # types and share none of them: two different emails behind one phone are two people.
-    vetoed_by: dict[Kind, frozenset[Kind]] = Field(default_factory=lambda: {Kind.phone: frozenset({Kind.email, Kind.account})})
+    vetoed_by: dict[Kind, frozenset[Kind]] = Field(default_factory=lambda: {Kind.phone: frozenset({Kind.email, Kind.account, Kind.loyalty_card})})
     # Normalized values that never identify anyone (type:value), on top of the generic junk of normalize.py.
-    blocked: frozenset[str] = frozenset({"email:test@test.com", "email:noreply@example.com", "email:none@none.com", "phone:+15555550100"})
+    blocked: frozenset[str] = frozenset({"email:test@test.com", "email:noreply@example.com", "email:none@none.com", "phone:+33144556677"})
     fold_plus_addressing: bool = True
     fold_gmail_dots: bool = True
     # Where a phone written without its country code is read: per channel, per location, else the default.
