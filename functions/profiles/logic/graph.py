@@ -50,11 +50,14 @@ def partition(records: Iterable[Record], rules: MatchRules, apart: Iterable[tupl
     ordered = sorted(records, key=lambda record: (record.single, record.at, record.key))
     apart = list(apart)
     ambiguous: frozenset[str] = frozenset()
+    evidence: list[Refusal] = []  # the vetoes that showed an identifier to be shared, kept in the log
     for _ in range(4):
         found, shared = _partition(ordered, rules, apart, ambiguous, alike)
         if shared <= ambiguous:
-            return found
+            break
         ambiguous |= shared
+        evidence += [refusal for refusal in found.refusals if refusal.reason.startswith("veto:") and refusal not in evidence]
+    found.refusals += [refusal for refusal in evidence if refusal not in found.refusals]
     return found
 
 

@@ -112,8 +112,8 @@ def add(graph: Graph, sighting: Sighting) -> str | None:
     before = graph["records"].get(key)
     after = _merged_record(before, statement)
     new_values = {identifier: value for identifier, value in sighting.ids.items() if graph["values"].get(identifier) != value}
-    if after == before and not new_values:
-        return None
+    if (before is not None and {**after, "last": before["last"]} == before) and not new_values:
+        return None  # nothing new: a replay, or the same person seen again (`last` only moves with news)
     graph["records"][key] = after
     graph["values"].update(new_values)
     return key
