@@ -12,7 +12,6 @@ import json
 from dataclasses import dataclass, field
 
 from kernel import table
-from kernel.table import Rejected
 from profiles.dal import keys
 from profiles.logic.identity import Graph, digest
 
@@ -56,8 +55,7 @@ class Change:
     at: str
     absorbed: list[Graph] = field(default_factory=list)
     new_ids: list[str] = field(default_factory=list)
-    repoint_now: dict[str, str] = field(default_factory=dict)  # identifier -> the graph its row names (guard)
-    repoint_later: dict[str, str] = field(default_factory=dict)
+    repoint: list[str] = field(default_factory=list)  # rows to point at this graph (absorbed graphs' identifiers)
     new_profiles: dict[str, str] = field(default_factory=dict)
     gone_profiles: list[str] = field(default_factory=list)
     removed_ids: list[str] = field(default_factory=list)
@@ -72,22 +70,21 @@ def _graph_put(graph: Graph, expected_version: int | None) -> dict:
     return table.put(item, "version = :v", {":v": expected_version})
 
 
-def _repoint(identifier_id: str, old: str, new: str) -> dict:
-    return table.update(keys.identifier(identifier_id), "SET graph_id = :new", "graph_id = :old", {":new": new, ":old": old})
-
-
 def save(change: Change) -> None:
     """Write one change atomically; raises Rejected when another change of these graphs or rows came first.
     What does not fit the first transaction (a large merge's or erasure's rows) follows in further ones:
-    meanwhile an absorbed graph's forward keeps lookups right."""
+    meanwhile an absorbed graph's forward keeps lookups right, and a later merge that moves such a row
+    again leaves a forward behind as well."""
     gid = change.graph["graph_id"]
     guarded = [_graph_put(change.graph, change.read_version)]
     for other in change.absorbed:
         forward = {**keys.graph(other["graph_id"]), "type": "graph", "version": other["version"] + 1, "forward": gid}
         guarded.append(table.put(forward, "version = :v", {":v": other["version"]}))
     guarded += [table.put({**keys.identifier(identifier_id), "graph_id": gid}, "attribute_not_exists(pk)") for identifier_id in change.new_ids]
-    guarded += [_repoint(identifier_id, old, gid) for identifier_id, old in change.repoint_now.items()]
-    plain = [table.put({**keys.profile(pid), "anchor_id": anchor_id}) for pid, anchor_id in change.new_profiles.items()]
+    # Rows of absorbed graphs need no guard of their own: each absorbed graph is guarded by its version,
+    # and its identifiers are exactly the rows that lead to it.
+    plain = [table.put({**keys.identifier(identifier_id), "graph_id": gid}) for identifier_id in change.repoint]
+    plain += [table.put({**keys.profile(pid), "anchor_id": anchor_id}) for pid, anchor_id in change.new_profiles.items()]
     plain += [table.delete(keys.profile(pid)) for pid in change.gone_profiles]
     plain += [table.delete(keys.identifier(identifier_id)) for identifier_id in change.removed_ids]
     plain += [table.put({**keys.erased(digest(source)), "at": change.at}) for source in change.erased_sources]
@@ -96,14 +93,8 @@ def save(change: Change) -> None:
     room = table.MAX_TRANSACTION_ITEMS - len(guarded)
     table.transact(guarded + plain[:room])
     rest = plain[room:]
-    for start in range(0, len(rest), table.MAX_TRANSACTION_ITEMS):
+    for start in range(0, len(rest), table.MAX_TRANSACTION_ITEMS):  # a large merge or erasure: after the guarded part
         table.transact(rest[start : start + table.MAX_TRANSACTION_ITEMS])
-    later = [_repoint(identifier_id, old, gid) for identifier_id, old in change.repoint_later.items()]
-    for start in range(0, len(later), table.MAX_TRANSACTION_ITEMS):
-        try:
-            table.transact(later[start : start + table.MAX_TRANSACTION_ITEMS])
-        except Rejected:
-            pass  # a row a later merge re-pointed already: the forward chain still leads to the right graph
 
 
 def profile_anchor(pid: str) -> str | None:

@@ -73,15 +73,13 @@ def identify(seen: Sighting) -> Outcome:
             return Outcome(profile_id=identity.profile_of(graph, next(iter(seen.ids))), changed=False)
         resolution = identity.resolve(graph, rules().match, at=seen.at, bridge=key)
         gid = graph["graph_id"]
-        absorbed_ids = {identifier: other["graph_id"] for other in absorbed for identifier in other["values"]}
         change = graphs.Change(
             graph=resolution.graph,
             read_version=read_version,
             at=seen.at,
             absorbed=absorbed,
             new_ids=[identifier for identifier in seen.ids if identifier not in located],
-            repoint_now={identifier: located[identifier] for identifier in seen.ids if identifier in located and located[identifier] != gid},
-            repoint_later={identifier: old for identifier, old in absorbed_ids.items() if identifier not in seen.ids},
+            repoint=sorted({identifier for other in absorbed for identifier in other["values"]} | {i for i in seen.ids if i in located and located[i] != gid}),
             new_profiles=resolution.new_profiles,
             gone_profiles=resolution.gone_profiles,
         )
