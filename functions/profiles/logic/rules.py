@@ -1,8 +1,8 @@
 """The configuration of identity resolution and loyalty: which identifiers merge profiles, how many of a
 kind one person may have, which values are junk, how fields survive a merge, how points are earned.
 
-Defaults live here; a deployment overrides any part with the JSON of the PROFILES_RULES variable
-(set from cdk.json context `profilesRules`). Nothing here does I/O.
+Defaults live here; a deployment overrides any part with the JSON of the PROFILES_RULES variable of the
+profiles functions. Nothing here does I/O.
 """
 
 from __future__ import annotations
