@@ -10,6 +10,9 @@
 4. Closing a 5,000-SKU store: the LocationChanged fan-out, chunk invocations and their durations.
 5. Payments (tools/bench_payments.py; `--only payments` runs it alone): DynamoDB calls and latency per
    Stripe webhook, payments recorded per second, Stripe calls per order.
+6. Profiles (`--only profiles`): identify events per second in the pure merge logic, DynamoDB calls per
+   incremental identify (goal <= 3) against DynamoDB Local, and the time to resolve a backfill of
+   1,000,000 identifiers in the pure partition.
 """
 
 from __future__ import annotations
@@ -364,8 +367,83 @@ def _payments(cdk_out: Path, endpoint: str) -> None:
     payments_bench(cdk_out, endpoint, CallCounter, timed, _describe)
 
 
+def profiles_pure() -> None:
+    import random
+
+    from profiles.logic.graph import Record, partition
+    from profiles.logic.rules import MatchRules
+    from support.identity_graphs import MemoryGraphs, sighting
+    from support.population import people
+
+    rules = MatchRules(channel_regions={"pos": "FR", "web": "FR", "app": "FR", "marketplace": "FR"})
+    print("\n== profiles: the pure merge logic ==")
+    population = people(5_000, seed=11)
+    sightings = [sighting(seen.given, rules, source=seen.source, at=seen.at, channel=seen.channel, channel_kind=seen.channel_kind) for seen in population]
+    graphs = MemoryGraphs(rules)
+    start, cpu = time.perf_counter(), time.process_time()
+    for seen in sightings:
+        graphs.identify(seen)
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    print(f"  incremental identify, {len(sightings):,} events of 5,000 people: {len(sightings) / elapsed:,.0f} events/s ({elapsed:.2f} s, cpu {cpu:.2f} s)")
+
+    rng = random.Random(5)
+    records, count, person = [], 0, 0
+    while count < 1_000_000:  # people seen 1-4 times with 1-4 identifiers, some shared across their records
+        own = [f"email:{person}", f"phone:{person}", f"loyalty_card:{person}", f"account:{person}", f"channel_customer:{person}"]
+        for visit in range(rng.randint(1, 4)):
+            ids = tuple(rng.sample(own, rng.randint(1, 4)))
+            records.append(Record(key=f"r{person}-{visit}", at=f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", ids=ids))
+            count += len(ids)
+        person += 1
+    start, cpu = time.perf_counter(), time.process_time()
+    found = partition(records, rules)
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    print(f"  backfill: {count:,} identifiers in {len(records):,} records of {person:,} people -> {len(found.groups):,} profiles in {elapsed:.2f} s (cpu {cpu:.2f} s)")
+
+
+def profiles_calls(cdk_out: Path, endpoint: str) -> None:
+    import boto3
+
+    from profiles.dal import hashing
+    from profiles.logic import identify
+    from profiles.logic.rules import Kind
+    from stack_tables import create_domain_table
+    from support.env import domain_environment
+
+    client = boto3.client("dynamodb", endpoint_url=endpoint)
+    create_domain_table(client, cdk_out, "profiles", "bench-profiles")
+    hashing._key = lambda: b"bench-identifier-key"  # the secret's read is cached per container: not an identify's cost
+    with domain_environment("bench-profiles", endpoint):
+        counter = CallCounter()
+        print("\n== profiles: DynamoDB calls per incremental identify (goal <= 3), median latency against DynamoDB Local ==")
+        cases = {
+            "a new person (email + phone)": lambda n: {Kind.email: f"new{n}@example.com", Kind.phone: f"+336{n:08d}"},
+            "the same again (a replay)": lambda n: {Kind.email: f"new{n}@example.com", Kind.phone: f"+336{n:08d}"},
+            "a known person, a new card": lambda n: {Kind.email: f"new{n}@example.com", Kind.loyalty_card: f"CARD{n:08d}"},
+            "a merge of two people": lambda n: {Kind.phone: f"+336{n:08d}", Kind.account: f"acct-{n}"},
+        }
+        for name, given in cases.items():
+            if name.startswith("a merge"):
+                for n in range(20):
+                    identify.identify(identify.sighting({Kind.account: f"acct-{n}", Kind.device: f"d{n}"}, source=f"signin:{n}", channel="web", channel_kind="storefront", strict=True))
+            counter.take()
+            samples = []
+            for n in range(20):
+                source = f"bench:{n}" if "again" in name or "new person" in name else f"bench:{name}:{n}"
+                seen = identify.sighting(given(n), source=source, at="2026-11-20T10:00:00Z", channel="web", channel_kind="storefront", strict=True)
+                start = time.perf_counter()
+                identify.identify(seen)
+                samples.append((time.perf_counter() - start) * 1000)
+            print(f"  {name:32} {statistics.median(samples):6.1f} ms   calls: {_describe(counter.take(), 20)}")
+
+
+def _profiles(cdk_out: Path, endpoint: str) -> None:
+    profiles_calls(cdk_out, endpoint)
+    profiles_pure()
+
+
 # The sections that run against DynamoDB Local, in order; `--only <name>` runs one (or `cold`, the cold-start table).
-SECTIONS = {"inventory": _inventory, "fulfil": fulfilment, "payments": _payments}
+SECTIONS = {"inventory": _inventory, "fulfil": fulfilment, "payments": _payments, "profiles": _profiles}
 
 
 def main() -> None:

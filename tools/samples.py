@@ -151,6 +151,68 @@ ORDER_ITEM = {
     "placed_at": "2026-11-23T12:00:00.000000Z", "updated_at": "2026-11-23T12:00:00.000000Z", "correlation_id": "sample-correlation",
 }
 STOCK_ROW = {"pk": "SKU#TEE-ORG-S", "sk": "STOCK#paris-rivoli#000", "type": "stock", "sku": "TEE-ORG-S", "location_id": "paris-rivoli", "shard": 0, "on_hand": 12, "held": 0, "unavailable": 0, "safety": 2, "available": 10, "seq": 3}
+INBOX_ITEM = {
+    "pk": "WEBHOOK#pos",
+    "sk": "pos-7731-0042",
+    "type": "webhook",
+    "channel": "pos",
+    "channel_kind": "store",
+    "webhook_id": "pos-7731-0042",
+    "payload": POS_SALE,
+    "received_at": "2026-11-23T12:00:00.000000Z",
+    "ttl": SAMPLE_TIME + 30 * 86_400,
+    "seq": 1,
+    "correlation_id": "sample-correlation",
+}
+STOCK_ROW = {
+    "pk": "SKU#TEE-ORG-S",
+    "sk": "STOCK#paris-rivoli#000",
+    "type": "stock",
+    "sku": "TEE-ORG-S",
+    "location_id": "paris-rivoli",
+    "shard": 0,
+    "on_hand": 12,
+    "held": 0,
+    "unavailable": 0,
+    "safety": 2,
+    "available": 10,
+    "seq": 3,
+}
+
+
+ORDER_PLACED = {
+    "order_id": "01JD5S8R0T7K3QX2M4N6P8R0T2",
+    "number": "W-7K3QX2",
+    "channel": "web",
+    "channel_kind": "storefront",
+    "origin": "checkout",
+    "channel_order_id": None,
+    "customer_id": "alice",
+    "contact": {"email": "alice@example.com", "phone": "+33612345678"},
+    "currency": "EUR",
+    "subtotal": 3998,
+    "shipping": 0,
+    "tax": 0,
+    "grand_total": 3998,
+    "tax_inclusive": True,
+    "payment": "online",
+    "pay_by": "2026-11-23T12:30:00Z",
+    "delivery": "ship",
+    "pickup_location_id": None,
+    "lines": [{"line": 1, "sku": "TEE-ORG-S", "quantity": 2, "unit_price": 1999, "line_total": 3998, "location_id": "paris-rivoli"}],
+    "placed_at": "2026-11-23T12:00:00Z",
+}
+POINTS_ENTRY = {
+    "pk": "ORDER#01JD5S8R0T7K3QX2M4N6P8R0T2",
+    "sk": "POINTS#earn:01JD5S8R0T7K3QX2M4N6P8R0T2",
+    "entry_id": "earn:01JD5S8R0T7K3QX2M4N6P8R0T2",
+    "kind": "earn",
+    "points": 39,
+    "order_id": "01JD5S8R0T7K3QX2M4N6P8R0T2",
+    "profile_id": "pfsample0000000000000000",
+    "balance": 39,
+    "at": "2026-11-23T12:05:00Z",
+}
 
 
 ORDER_ID = "01JDX3K9Q2M7W4T8R6Y5V0B1NC"
@@ -401,6 +463,77 @@ def samples() -> dict[str, dict[str, dict]]:
         },
         "ProfilesApi": {
             "get-me": api("GET", "/v1/me", "/v1/me", identity=channel("app"), claims={"sub": "alice", "email": "alice@example.com", "token_use": "id"}),
+            "post-sign-in": api(
+                "POST",
+                "/v1/me/sign-in",
+                "/v1/me/sign-in",
+                {"email": "alice@example.com", "device_id": "app-7f3a"},
+                channel("app"),
+                claims={"sub": "alice", "email": "alice@example.com", "token_use": "id"},
+            ),
+            "post-identify": api("POST", "/v1/identify", "/v1/identify", {"identifiers": {"phone": "06 12 34 56 78", "loyalty_card": "4000-1234-5678"}, "location_id": "paris-rivoli"}, channel("pos")),
+        },
+        "ProfilesOutbox": {
+            "points-earned": stream("profiles", [("INSERT", None, POINTS_ENTRY)]),
+        },
+        "ProfilesOrderEvents": {
+            "order-placed": bus_event("omni.orders", "OrderPlaced", ORDER_PLACED),
+            "order-status-changed": bus_event(
+                "omni.orders",
+                "OrderStatusChanged",
+                {
+                    "order_id": ORDER_PLACED["order_id"],
+                    "number": "W-7K3QX2",
+                    "channel": "web",
+                    "customer_id": "alice",
+                    "from_status": "awaiting_payment",
+                    "to_status": "paid",
+                    "reason": None,
+                    "version": 2,
+                    "at": "2026-11-23T12:05:00Z",
+                    "grand_total": 3998,
+                    "currency": "EUR",
+                },
+            ),
+            "return-received": bus_event(
+                "omni.orders",
+                "ReturnReceived",
+                {
+                    "return_id": "ret-01",
+                    "order_id": ORDER_PLACED["order_id"],
+                    "channel": "pos",
+                    "location_id": "paris-rivoli",
+                    "lines": [{"sku": "TEE-ORG-S", "received": 1, "damaged": 0}],
+                    "at": "2026-11-30T10:00:00Z",
+                },
+            ),
+        },
+        "ProfilesPaymentEvents": {
+            "order-paid": bus_event("omni.payments", "OrderPaid", {"order_id": ORDER_PLACED["order_id"], "amount": 3998, "currency": "EUR", "tenders": ["card"]}),
+            "refund-issued": bus_event(
+                "omni.payments", "RefundIssued", {"refund_id": "ret-01", "order_id": ORDER_PLACED["order_id"], "amount": 1999, "currency": "EUR", "tenders": [{"tender": "card", "amount": 1999}]}
+            ),
+        },
+        "ProfilesChannelEvents": {
+            "channel-order-received": bus_event(
+                "omni.channels",
+                "ChannelOrderReceived",
+                {
+                    "channel": "marketplace",
+                    "channel_kind": "marketplace",
+                    "channel_order_id": "MP-88120",
+                    "webhook_id": "mp-wh-1",
+                    "currency": "EUR",
+                    "lines": [{"sku": "TEE-ORG-S", "quantity": 1, "unit_price": 1999, "location_id": "paris-rivoli"}],
+                    "subtotal": 1999,
+                    "shipping": 0,
+                    "tax": 0,
+                    "grand_total": 1999,
+                    "customer": {"channel_customer_id": "buyer-5521", "email": "alice@example.com", "phone": None},
+                    "fulfilled": False,
+                    "placed_at": "2026-11-23T11:00:00Z",
+                },
+            ),
         },
     }
 

@@ -130,6 +130,9 @@ class Table:
             "Update",
         )
 
+    def delete(self, key: dict, condition: str | None = None, values: dict | None = None) -> dict:
+        return _operation(self.name, {"Key": key, "ConditionExpression": condition, "ExpressionAttributeValues": values}, "Delete")
+
     def check(self, key: dict, condition: str = "attribute_exists(pk)", values: dict | None = None, names: dict | None = None) -> dict:
         return _operation(self.name, {"Key": key, "ConditionExpression": condition, "ExpressionAttributeValues": values, "ExpressionAttributeNames": names}, "ConditionCheck")
 
@@ -213,4 +216,4 @@ def batch_get(reads: Mapping[Table, Sequence[dict]]) -> dict[Table, list[dict]]:
 
 # The function's own table, for a dal that is only ever used by its own domain's functions.
 OWN = Table()
-put, update, check, put_now, update_now, get, query = OWN.put, OWN.update, OWN.check, OWN.put_now, OWN.update_now, OWN.get, OWN.query
+put, update, delete, check, put_now, update_now, get, query = OWN.put, OWN.update, OWN.delete, OWN.check, OWN.put_now, OWN.update_now, OWN.get, OWN.query

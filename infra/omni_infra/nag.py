@@ -81,12 +81,13 @@ CHANNEL_SECRET_ROTATION = Ack(
     "reads the new value (cached at most 5 minutes).",
 )
 
-PROVIDER_SECRET_ROTATION = Ack(
+DOMAIN_SECRET_ROTATION = Ack(
     "AwsSolutions-SMG4",
-    "A payment provider's API key and webhook signing secret are issued by the provider (Stripe's dashboard) "
-    "and rolled there; an operator puts the new value in the secret (Omni reads it within 5 minutes), so a "
-    "Lambda rotation has nothing to generate. The gift card code key is never rotated in place: rotating it "
-    "would orphan every issued card's keyed hash.",
+    "A domain's own secrets are not rotated by a scheduled Lambda. A payment provider's API key and webhook "
+    "signing secret are issued by the provider (Stripe's dashboard) and rolled there; an operator puts the new "
+    "value in the secret (Omni reads it within 5 minutes), so a rotation has nothing to generate. A hashing key "
+    "(gift card codes, profiles' identifier-key) keys every stored hash: rotating it in place would orphan every "
+    "issued card and make every known person new; it is rotated by re-keying, an operator's job.",
 )
 
 # --- Cognito --------------------------------------------------------------------------------

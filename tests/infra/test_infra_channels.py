@@ -13,8 +13,8 @@ def _secrets(synth) -> dict[str, dict]:
     found = {}
     for logical_id, secret in synth.resources("AWS::SecretsManager::Secret", "stateful").items():
         name = secret["Properties"]["Name"]
-        if not name.startswith(f"omni/{synth.stage}/channels/"):
-            continue  # another domain's own secrets (tests/infra/test_infra_payments.py)
+        if name.count("/") != 4:
+            continue  # a domain's own secret (omni/<stage>/<domain>/<name>), not a channel's
         _, stage, domain, channel, what = name.split("/")
         assert (stage, domain, what) == (synth.stage, "channels", "webhook-secret"), name
         found[channel] = {**secret, "LogicalId": logical_id}
@@ -64,14 +64,26 @@ def test_only_the_webhook_function_reads_secrets_and_exactly_these(synth):
         for statement in synth.statements_of(fn_id):
             if not any(action.startswith("secretsmanager:") for action in _actions(statement)):
                 continue
-            if not any(i in json.dumps(statement["Resource"]) for i in secret_ids):
-                continue  # another domain's own secrets (tests/infra/test_infra_payments.py)
+            if "/profiles/identifier-key" in json.dumps(statement["Resource"]) or "ProfilesIdentifierKey" in json.dumps(statement["Resource"]):
+                continue  # profiles' own key: test_profiles_functions_read_only_their_identifier_key
             readers.add(fn["Properties"]["Handler"])
             assert _actions(statement) == ["secretsmanager:GetSecretValue"], fn_id
             resources = json.dumps(statement["Resource"])
             assert "*" not in resources, fn_id
             assert sorted(i for i in secret_ids if i in resources) == secret_ids and len(statement["Resource"]) == len(secret_ids), fn_id
     assert readers == {WEBHOOK_HANDLER}
+
+
+def test_profiles_functions_read_only_their_identifier_key(synth):
+    """The HMAC key of identifiers: one generated secret, read by the profiles functions that hash, alone."""
+    (key_id,) = [logical_id for logical_id, secret in synth.resources("AWS::SecretsManager::Secret", "stateful").items() if secret["Properties"]["Name"] == f"omni/{synth.stage}/profiles/identifier-key"]
+    readers = []
+    for fn_id, fn in synth.functions().items():
+        for statement in synth.statements_of(fn_id):
+            if any(action.startswith("secretsmanager:") for action in _actions(statement)) and key_id in json.dumps(statement["Resource"]):
+                assert _actions(statement) == ["secretsmanager:GetSecretValue"] and len(statement["Resource"]) == 1, fn_id
+                readers.append(fn["Properties"]["Handler"])
+    assert sorted(readers) == ["profiles.handlers.api.handler", *["profiles.handlers.consumer.handler"] * 3]
 
 
 def test_the_webhook_function_decrypts_through_secrets_manager_for_these_secrets(dev):

@@ -53,7 +53,6 @@ class Domain:
         messages = self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
         return [json.loads(message["Body"]) for message in messages]
 
-
     def work(self, queue: str) -> list[dict]:
         """SQS event batches of what was sent to the work queue `queue` (e.g. LocationRecompute) since the last call."""
         url = self.work_queues[queue]

@@ -314,7 +314,7 @@ def _domain_secret(scope: Construct, domain: str, declared: DomainSecret, *, con
         generate_secret_string=secretsmanager.SecretStringGenerator(exclude_punctuation=True, include_space=False, password_length=64),
         removal_policy=config.removal_policy,
     )
-    nag.PROVIDER_SECRET_ROTATION.on(secret)
+    nag.DOMAIN_SECRET_ROTATION.on(secret)
     return secret
 
 

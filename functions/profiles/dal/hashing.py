@@ -1,0 +1,29 @@
+"""Keyed hashes of normalized identifiers: HMAC-SHA256 with the domain's secret (Secrets Manager), so the
+index holds no value anyone could look up without the key. The key must not rotate without re-keying
+every identifier row (a rotated key would make every known person new)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+
+from aws_lambda_powertools.utilities import parameters
+
+from kernel.settings import settings
+
+SECRET_NAME = "identifier-key"
+CACHE_SECONDS = 3600
+
+
+def _key() -> bytes:
+    arn = settings().secrets.get(SECRET_NAME)
+    if not arn:
+        raise RuntimeError(f"no {SECRET_NAME} secret configured (SECRETS)")
+    return parameters.get_secret(arn, max_age=CACHE_SECONDS).encode()
+
+
+def keyed(kind: str, value: str, key: bytes | None = None) -> str:
+    """The identifier id of a normalized value: `<kind>:<128-bit HMAC, base32>`."""
+    mac = hmac.new(key if key is not None else _key(), f"{kind}:{value}".encode(), hashlib.sha256).digest()[:16]
+    return f"{kind}:{base64.b32encode(mac).decode().rstrip('=').lower()}"

@@ -1,0 +1,167 @@
+"""The identity graph's partition: which source records are one person. Pure and deterministic.
+
+A record is what one channel told us about one person at one time: a set of identifiers (type:hash). The
+partition depends only on the set of records, never on the order they arrived in: records are visited
+in a canonical order (earliest first, then by key) and each joins the groups it shares a merging
+identifier with, in the groups' own canonical order, unless that merge would break a rule:
+- a limit per type (one account, at most 3 emails...),
+- a veto (a link through a shared phone only, between sides with different emails),
+- an operator's unmerge (two anchors kept apart).
+A refused merge is reported, never forced. A record an unmerge detached (`single`) joins at most one
+group and lets nobody link through it, so undoing a merge restores the groups as they were before its
+bridging record arrived. A group's anchor is its earliest record; the profile id derives from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from profiles.logic.rules import MatchRules
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    key: str
+    at: str  # ISO 8601 UTC: the earliest time this record was seen
+    ids: tuple[str, ...]  # "kind:hash"
+    single: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    record: str  # the record that could not join
+    anchor: str  # the anchor of the group it could not join
+    reason: str  # limit:<kind> | veto:<kind> | apart
+
+
+@dataclass
+class Partition:
+    groups: list[tuple[str, ...]]  # record keys, anchor first, in canonical order
+    refusals: list[Refusal] = field(default_factory=list)
+
+
+def partition(records: Iterable[Record], rules: MatchRules, apart: Iterable[tuple[str, str]] = (), alike: frozenset[frozenset[str]] = frozenset()) -> Partition:
+    """A weak identifier (a phone) that a veto showed to be shared by different people links nobody: a
+    phone-only sighting of a family's phone cannot tell whose it is. That is a second pass without it,
+    still a function of the records alone. `alike` pairs of identifiers (an email and its typo) do not
+    disagree for a veto."""
+    # Detached records come last: what they carry cannot sway any other record's merges.
+    ordered = sorted(records, key=lambda record: (record.single, record.at, record.key))
+    apart = list(apart)
+    ambiguous: frozenset[str] = frozenset()
+    evidence: list[Refusal] = []  # the vetoes that showed an identifier to be shared, kept in the log
+    for _ in range(4):
+        found, shared = _partition(ordered, rules, apart, ambiguous, alike)
+        if shared <= ambiguous:
+            break
+        ambiguous |= shared
+        evidence += [refusal for refusal in found.refusals if refusal.reason.startswith("veto:") and refusal not in evidence]
+    found.refusals += [refusal for refusal in evidence if refusal not in found.refusals]
+    return found
+
+
+def _partition(ordered: list[Record], rules: MatchRules, apart: list[tuple[str, str]], ambiguous: frozenset[str], alike: frozenset[frozenset[str]]) -> tuple[Partition, frozenset[str]]:
+    index = {record.key: position for position, record in enumerate(ordered)}
+    kept_apart: dict[int, set[int]] = {}
+    for a, b in apart:
+        if a in index and b in index:
+            kept_apart.setdefault(index[a], set()).add(index[b])
+            kept_apart.setdefault(index[b], set()).add(index[a])
+    merge_on = {kind.value for kind in rules.merge_on}
+    limits = {kind.value: limit for kind, limit in rules.limits.items()}
+    vetoes = {kind.value: {veto.value for veto in vetoers} for kind, vetoers in rules.vetoed_by.items()}
+
+    parent = list(range(len(ordered)))
+    members: list[list[int]] = [[position] for position in range(len(ordered))]
+    values: list[dict[str, set[str]]] = [{} for _ in ordered]
+    holders: dict[str, list[int]] = {}  # merging identifier -> groups (roots, possibly stale) holding it
+    refusals: list[Refusal] = []
+    shared: set[str] = set()  # weak identifiers through which a veto refused a merge
+
+    def find(node: int) -> int:
+        root = node
+        while parent[root] != root:
+            root = parent[root]
+        while parent[node] != root:
+            parent[node], node = root, parent[node]
+        return root
+
+    def refusal(mine: int, theirs: int, weak_via: set[str]) -> str | None:
+        """Why these two groups may not merge (None: they may). `weak_via`: the weak types the link rests on."""
+        ours, others = values[mine], values[theirs]
+        for kind, limit in limits.items():
+            a, b = ours.get(kind), others.get(kind)
+            if a and b and len(a | b) > limit:
+                return f"limit:{kind}"
+        if weak_via:
+            for kind in weak_via:
+                for vetoer in vetoes[kind]:
+                    a, b = ours.get(vetoer), others.get(vetoer)
+                    if a and b and not a & b and not (alike and any(frozenset((x, y)) in alike for x in a for y in b)):
+                        return f"veto:{kind}"
+        if kept_apart:
+            small, large = (mine, theirs) if len(members[mine]) <= len(members[theirs]) else (theirs, mine)
+            for node in members[small]:
+                if any(find(other) == large for other in kept_apart.get(node, ())):
+                    return "apart"
+        return None
+
+    def union(a: int, b: int) -> int:
+        if len(members[a]) < len(members[b]):
+            a, b = b, a
+        parent[b] = a
+        members[a].extend(members[b])
+        members[b] = []
+        for kind, found in values[b].items():
+            values[a].setdefault(kind, set()).update(found)
+        values[b] = {}
+        return a
+
+    for position, record in enumerate(ordered):
+        parsed = [identifier.partition(":")[::2] for identifier in record.ids]
+        for kind, _ in parsed:
+            values[position].setdefault(kind, set())
+        for (kind, _), identifier in zip(parsed, record.ids, strict=True):
+            values[position][kind].add(identifier)
+        candidates: dict[int, set[str]] = {}
+        for (kind, _), identifier in zip(parsed, record.ids, strict=True):
+            if kind in merge_on and identifier not in ambiguous:
+                for holder in holders.get(identifier, ()):
+                    candidates.setdefault(find(holder), set()).add(kind)
+        mine, joined, weakly = position, 0, set()
+        # Strong links first; once the record joined a group through a weak link only, every later merge
+        # through it is as weak as that link (a phone-and-card record must not bridge two card holders).
+        for theirs in sorted(candidates, key=lambda root: (candidates[root] <= vetoes.keys(), min(members[root]))):
+            if record.single and joined:
+                break
+            weak_via = candidates[theirs] if candidates[theirs] <= vetoes.keys() else set()
+            reason = refusal(mine, theirs, weak_via | weakly)
+            if reason:
+                refusals.append(Refusal(record=record.key, anchor=ordered[min(members[theirs])].key, reason=reason))
+                if reason.startswith("veto:") and not record.single:
+                    shared.update(identifier for identifier in record.ids if identifier.partition(":")[0] in weak_via | weakly)
+                continue
+            weakly |= weak_via
+            mine, joined = union(mine, theirs), joined + 1
+        if not record.single:
+            for (kind, _), identifier in zip(parsed, record.ids, strict=True):
+                if kind in merge_on and identifier not in ambiguous:
+                    found = holders.setdefault(identifier, [])
+                    if mine not in found:
+                        found.append(mine)
+    roots = sorted({find(position) for position in range(len(ordered))}, key=lambda root: min(members[root]))
+    groups = [tuple(ordered[node].key for node in sorted(members[root])) for root in roots]
+    return Partition(groups=groups, refusals=refusals), frozenset(shared)
+
+
+def near(a: str, b: str) -> bool:
+    """Two emails one typo apart (a swapped pair, a wrong, missing or extra character in the local part)."""
+    (left, _, domain), (right, _, other) = a.rpartition("@"), b.rpartition("@")
+    if domain != other or a == b or abs(len(left) - len(right)) > 1:
+        return False
+    if len(left) == len(right):
+        diff = [i for i, (x, y) in enumerate(zip(left, right, strict=True)) if x != y]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and left[diff[0]] == right[diff[1]] and left[diff[1]] == right[diff[0]])
+    short, long_ = sorted((left, right), key=len)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))

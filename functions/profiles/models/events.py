@@ -1,0 +1,80 @@
+"""Events profiles publishes (source omni.profiles), as the cross-domain contract names them. No PII:
+ids, versions and figures only (customer_ids are account ids, which orders already holds)."""
+
+from __future__ import annotations
+
+from kernel.envelope import DomainEvent
+
+
+class OrdersAttributed(DomainEvent):
+    """The orders (from every channel) now attributed to a profile; orders keeps the highest version per order."""
+
+    TYPE = "OrdersAttributed"
+
+    profile_id: str
+    order_ids: list[str]
+    customer_ids: list[str]
+    version: int
+    at: str
+
+
+class ProfilesMerged(DomainEvent):
+    TYPE = "ProfilesMerged"
+
+    merge_id: str
+    survivor_id: str
+    merged_ids: list[str]
+    at: str
+
+
+class ProfileUnmerged(DomainEvent):
+    TYPE = "ProfileUnmerged"
+
+    merge_id: str
+    profile_ids: list[str]
+    at: str
+
+
+class ProfileErased(DomainEvent):
+    """Orders drops the contact details of this profile's orders (keeping figures)."""
+
+    TYPE = "ProfileErased"
+
+    profile_id: str
+    at: str
+
+
+class PointsEarned(DomainEvent):
+    """Points of a paid order (any channel), on the profile the order belongs to."""
+
+    TYPE = "PointsEarned"
+
+    profile_id: str
+    entry_id: str
+    points: int
+    order_id: str | None = None
+    balance: int
+
+
+class PointsRedeemed(DomainEvent):
+    """Points spent on an order (as a tender or discount): `points` is negative."""
+
+    TYPE = "PointsRedeemed"
+
+    profile_id: str
+    entry_id: str
+    points: int
+    order_id: str | None = None
+    balance: int
+
+
+class PointsReversed(DomainEvent):
+    """Points taken back for a return or refund: `points` is negative."""
+
+    TYPE = "PointsReversed"
+
+    profile_id: str
+    entry_id: str
+    points: int
+    order_id: str | None = None
+    balance: int

@@ -1,0 +1,78 @@
+"""What other domains' events do to profiles, through their EventBridge events (the consumer handler),
+and what the outbox publishes from the stream: idempotent, order-tolerant, points counted once."""
+
+from __future__ import annotations
+
+import pytest
+
+from profiles.dal import orders
+from profiles.handlers import api
+from profiles.logic.loyalty import NotYetKnown
+from support.profiles import channel_order, deliver, order_paid, order_placed, published, refund_issued, return_received, status_changed
+from support.triggers import call
+
+
+def view_of(sub: str) -> dict:
+    return call(api.handler, "GET", "/v1/me", channel_key="key-web", customer=sub)[1]
+
+
+def test_a_return_and_the_refund_it_causes_reverse_points_once(profiles):
+    deliver(order_placed("o-1", customer_id="sub-ann", total=5000))  # two tees at 25.00
+    deliver(order_paid("o-1", 5000))
+    deliver(return_received("ret-1", "o-1", received=1))
+    deliver(refund_issued("ret-1", "o-1", 2500))  # refund_id is the return_id: the same reversal
+    deliver(return_received("ret-1", "o-1", received=1))  # redelivered
+    assert view_of("sub-ann")["loyalty"]["balance"] == 25
+    deliver(refund_issued("cancel-o-1", "o-1", 9999))  # never more than the order earned
+    assert view_of("sub-ann")["loyalty"]["balance"] == 0
+    kinds = [(event.TYPE, event.points) for event in published(profiles) if event.TYPE.startswith("Points")]
+    assert kinds == [("PointsEarned", 50), ("PointsReversed", -25), ("PointsReversed", -25)]
+
+
+def test_payment_before_the_order_is_known_is_retried_and_paid_status_and_order_paid_earn_once(profiles):
+    with pytest.raises(NotYetKnown):
+        deliver(order_paid("o-1", 5000))
+    deliver(order_placed("o-1", customer_id="sub-ann", total=5000))
+    deliver(status_changed("o-1", "paid", 2))
+    deliver(order_paid("o-1", 5000))
+    deliver(order_paid("o-1", 5000))
+    assert view_of("sub-ann")["loyalty"]["balance"] == 50
+
+
+def test_statuses_keep_the_highest_version_whatever_the_order(profiles):
+    deliver(order_placed("o-1", customer_id="sub-ann"))
+    deliver(status_changed("o-1", "shipped", 4))
+    deliver(status_changed("o-1", "paid", 2))  # late
+    deliver(order_placed("o-1", customer_id="sub-ann"))  # replayed: does not reset the status
+    assert orders.get("o-1")["status"] == "shipped"
+
+
+def test_a_prepaid_channel_order_earns_at_once_and_joins_the_marketplace_buyer(profiles):
+    deliver(channel_order("MP-1", channel_customer_id="buyer-9", email="ann@example.com"))
+    deliver(order_placed("o-mp", channel="marketplace", channel_kind="marketplace", origin="channel", channel_order_id="MP-1", payment="prepaid", total=2500))
+    deliver(order_placed("o-web", customer_id="sub-ann", email="ann@example.com", total=1000))
+    view = view_of("sub-ann")
+    assert {order["order_id"] for order in view["orders"]} == {"o-mp", "o-web"}
+    assert view["loyalty"]["balance"] == 25  # o-web is not paid yet
+    assert {"type": "channel_customer", "value": "marketplace:buyer-9"} in view["identifiers"]
+
+
+def test_orders_attributed_carries_every_order_and_account_of_the_profile_with_a_growing_version(profiles):
+    deliver(order_placed("o-1", email="ann@example.com"))
+    deliver(order_placed("o-2", customer_id="sub-ann", email="ann@example.com", placed_at="2026-11-21T10:00:00Z"))
+    attributed = [event for event in published(profiles) if event.TYPE == "OrdersAttributed"]
+    assert [(event.order_ids, event.customer_ids) for event in attributed] == [(["o-1"], []), (["o-1", "o-2"], ["sub-ann"])]
+    assert attributed[0].version < attributed[1].version and attributed[0].profile_id == attributed[1].profile_id
+
+
+def test_replayed_and_out_of_order_order_events_give_the_same_profiles(profiles):
+    events = [
+        order_placed("o-1", email="ann@example.com", placed_at="2026-11-03T10:00:00Z"),
+        order_placed("o-2", email="ann@example.com", phone="+33612345678", placed_at="2026-11-01T10:00:00Z"),
+        order_placed("o-3", phone="+33612345678", channel="pos", channel_kind="store", placed_at="2026-11-02T10:00:00Z"),
+    ]
+    for event in [events[2], events[0], events[2], events[1], events[0]]:
+        deliver(event)
+    profile_ids = {call(api.handler, "POST", "/v1/identify", {"identifiers": {"email": "ann@example.com"}}, channel_key="key-pos")[1]["profile_id"]}
+    status, view = call(api.handler, "GET", f"/v1/profiles/{profile_ids.pop()}", operator=True)
+    assert status == 200 and {order["order_id"] for order in view["orders"]} == {"o-1", "o-2", "o-3"}
