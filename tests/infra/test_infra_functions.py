@@ -95,7 +95,6 @@ def test_environment(synth):
         assert env["POWERTOOLS_LOG_LEVEL"] in ("DEBUG", "INFO"), name
         assert "Fn::ImportValue" in env["EVENT_BUS_NAME"], name
         if domain in table_domains():
-        if domain in ("catalog", "inventory", "channels", "profiles"):
             assert synth.table_id(domain) in json.dumps(env["TABLE_NAME"]), name
         else:
             assert "TABLE_NAME" not in env, name
