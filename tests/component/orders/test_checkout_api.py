@@ -161,8 +161,8 @@ def test_the_price_projection_keeps_the_highest_seq(shop):
         price_sync.handler(eventbridge_event({"Source": "omni.catalog", "DetailType": "PriceChanged", "Detail": json.dumps(detail)}, event_id), Context())
 
     changed(2499, 5, "e5")
-    changed(999, 3, "e3")  # older, arriving late
     changed(2499, 5, "e5")  # repeated
+    changed(999, 3, "e3")  # older, arriving late
     _add("TEE-S", 1)
     assert call(api.handler, "GET", "/v1/cart", **ALICE)[1]["lines"][0]["unit_price"] == 2499
     changed(None, 6, "e6")  # withdrawn from the web
