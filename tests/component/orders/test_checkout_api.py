@@ -8,7 +8,11 @@ import pytest
 from moto import mock_aws
 
 from inventory.logic import for_orders
+from kernel import table
+from kernel.outbox import Change
+from orders.dal import keys
 from orders.handlers import api, price_sync
+from orders.logic.events import events_from_change
 from stack_tables import create_domain_table
 from support.checkout import NEAR_PARIS, product, shop_environment, site
 from support.triggers import Context, call, eventbridge_event
@@ -114,6 +118,9 @@ def test_a_split_shipment_from_a_warehouse_and_a_store_stores_its_explanation(sh
     assert explanation[0].startswith("wh-lyon: chosen, 5 of 6 units (39") and explanation[1].startswith("marseille: chosen, 1 of 6 units (66")
     assert explanation[2] == "paris-rivoli: skipped, no stock"
     assert {(hold.location_id, hold.sku) for hold in for_orders.holds_of("web", order["order_id"])} == {("wh-lyon", "TEE-S"), ("marseille", "MUG")}
+    [placed] = events_from_change(Change("INSERT", None, table.get(keys.order(order["order_id"]))))  # what the outbox publishes
+    assert (placed.delivery, placed.grand_total, placed.payment, placed.pay_by) == ("split", 5 * 1999 + 1200 + 890, "online", order["pay_by"])
+    assert [(line.sku, line.location_id) for line in placed.lines] == [("TEE-S", "wh-lyon"), ("MUG", "marseille")]
 
 
 def test_ship_from_the_nearest_store_that_has_it_all(shop):
