@@ -109,6 +109,8 @@ def test_bad_input_is_4xx_naming_the_problem_and_writes_nothing(shop):
 def test_a_split_shipment_from_a_warehouse_and_a_store_stores_its_explanation(shop):
     _add("TEE-S", 5)  # more than Paris has: the warehouse ships it
     _add("MUG", 1)  # only Marseille has mugs
+    shown = call(api.handler, "GET", "/v1/cart", query={"delivery": "ship"}, **ALICE)[1]["lines"]
+    assert [(line["sku"], line["available"]) for line in shown] == [("TEE-S", 53), ("MUG", 5)]  # every location that ships
     body = {"lines": [{"sku": "TEE-S", "quantity": 5, "unit_price": 1999}, {"sku": "MUG", "quantity": 1, "unit_price": 1200}], "delivery": "ship", "address": NEAR_PARIS}
     status, order = _checkout(body)
     assert status == 201, order
