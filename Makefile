@@ -68,7 +68,7 @@ fuzz: deps layer
 	OMNI_FUZZ_SEED=$$seed OMNI_FUZZ_CASES=$(FUZZ_CASES) $(PY) -m pytest tests/e2e/test_contract_fuzz.py -p no:cacheprovider
 
 bench: deps layer
-	$(PY) tools/bench.py
+	$(PY) tools/bench.py $(if $(ONLY),--only $(ONLY))
 
 openapi: deps
 	$(PY) tools/openapi.py

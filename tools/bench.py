@@ -234,6 +234,132 @@ def large_store_close(cdk_out: Path, endpoint: str, sku_count: int = 5_000) -> N
     print(f"  whole recompute, one invocation at a time      {total:7.1f} s  ({sku_count / total:.0f} SKUs/s; Lambda runs chunks in parallel)")
 
 
+def checkout_figures(cdk_out: Path, endpoint: str) -> None:
+    """Checkout (one batched read, one transaction over orders and inventory) beside a naive one (one
+    conditional write per line, then the order), in the same run on the same tables."""
+    import boto3
+
+    from inventory.dal import keys as inventory_keys
+    from inventory.logic import for_orders
+    from orders.handlers import api as orders_api
+    from stack_tables import create_domain_table
+    from support.checkout import product, shop_environment, site
+    from support.triggers import Context, api_event
+
+    client = boto3.client("dynamodb", endpoint_url=endpoint)
+    create_domain_table(client, cdk_out, "orders", "bench-orders")
+    create_domain_table(client, cdk_out, "inventory", "bench-orders-inventory")
+    with shop_environment("bench-orders", "bench-orders-inventory", endpoint):
+        from kernel.aws import dynamodb
+        from kernel.settings import Channel
+        from orders.logic import carts
+
+        web = Channel(id="web", kind="storefront")
+        site("paris-rivoli")
+        skus = [f"CK-{n:02d}" for n in range(25)]
+        for sku in skus:
+            product(sku, 500, {"paris-rivoli": 1_000_000})
+        counter = CallCounter()
+        runs = 15
+        numbers = iter(range(10**9))
+
+        def fill(shopper: str, lines: int) -> None:
+            carts.set_line(web, shopper, None, skus[0], 1)
+            for sku in skus[1:lines]:
+                carts.set_line(web, shopper, None, sku, 1)
+
+        def omni(lines: int):
+            shopper = f"b-{next(numbers)}"
+            fill(shopper, lines)
+            body = {"lines": [{"sku": sku, "quantity": 1, "unit_price": 500} for sku in skus[:lines]], "delivery": "pickup", "pickup_location_id": "paris-rivoli"}
+            event = api_event("POST", "/v1/checkout", body, channel_key="key-web", customer=shopper, headers={"Idempotency-Key": "k"})
+            counter.take()
+            start = time.perf_counter()
+            _ok(orders_api.handler(event, Context()))
+            return (time.perf_counter() - start) * 1000, counter.take()
+
+        def naive(lines: int):
+            """Read the cart and prices, then a conditional write per line, then the order: not atomic (a crash
+            between two writes holds stock without an order), and N + 1 writes."""
+            shopper = f"n-{next(numbers)}"
+            fill(shopper, lines)
+            db = dynamodb()
+            counter.take()
+            start = time.perf_counter()
+            db.get_item(TableName="bench-orders", Key={"pk": f"CART#customer:{shopper}", "sk": "CART"}, ConsistentRead=True)
+            db.batch_get_item(RequestItems={"bench-orders": {"Keys": [{"pk": f"PRICE#{sku}", "sk": "web:EUR"} for sku in skus[:lines]], "ConsistentRead": True}})
+            for sku in skus[:lines]:
+                db.update_item(
+                    TableName="bench-orders-inventory",
+                    Key=inventory_keys.stock(sku, "paris-rivoli", 0),
+                    UpdateExpression="SET held = held + :q, available = available - :q",
+                    ConditionExpression="available >= :q",
+                    ExpressionAttributeValues={":q": 1},
+                )
+            db.put_item(TableName="bench-orders", Item={"pk": f"ORDER#{shopper}", "sk": "ORDER", "type": "naive"})
+            return (time.perf_counter() - start) * 1000, counter.take()
+
+        with contextlib.redirect_stdout(io.StringIO()):  # the first call prints the ColdStart metric
+            omni(1)
+        for_orders.location_ids()
+        print("\n== checkout: DynamoDB round trips and median latency (warm, DynamoDB Local, same run) ==")
+        for lines in (1, 10, 25):
+            for name, run in (("omni: 1 read + 1 transaction", omni), ("naive: write per line + order", naive)):
+                samples = [run(lines) for _ in range(runs)]
+                calls = samples[-1][1]
+                median = statistics.median(sample[0] for sample in samples)
+                print(f"  {lines:2} lines  {name:32} {sum(calls.values()):3} round trips ({_describe(calls, 1)})   median {median:6.1f} ms")
+    print("  (naive: no hold rows, no idempotency, no capacity or location guards; a crash between writes holds stock with no order)")
+
+
+def checkouts_per_second(cdk_out: Path, threads: int = 8, seconds: float = 6.0) -> None:
+    """Checkouts over HTTP on the local runtime (API Gateway emulation, one worker process per function)."""
+    import threading
+
+    import requests
+
+    from omni_client import OmniClient
+    from omni_local.runtime import Runtime
+
+    print(f"\n== checkouts per second on the local runtime over HTTP ({threads} shoppers, {seconds:.0f} s) ==")
+    with contextlib.redirect_stdout(io.StringIO()):
+        local = Runtime(cdk_out, repo_root=Path(__file__).resolve().parents[1], port=0, console_stream=io.StringIO())
+        local.start()
+    try:
+        client = OmniClient(local.state())
+        client.operator("POST", "/v1/products", {"product_id": "bench", "name": "Bench", "skus": [{"sku": "BENCH-1", "prices": [{"channel": "web", "currency": "EUR", "amount": 500}]}]})
+        client.operator("PUT", "/v1/locations/bench-store", {"name": "Bench", "kind": "store", "address": {"lines": ["1"], "city": "Paris", "country": "FR"}, "capabilities": ["pickup"]})
+        client.operator("PUT", "/v1/channels/web/locations/bench-store")
+        local.wait_idle(30)
+        client.operator("POST", "/v1/adjustments", {"source_event_id": "bench-1", "sku": "BENCH-1", "location_id": "bench-store", "kind": "receipt", "quantity": 1_000_000})
+        body = {"lines": [{"sku": "BENCH-1", "quantity": 1, "unit_price": 500}], "delivery": "pickup", "pickup_location_id": "bench-store"}
+        placed, failed, until = [0], [0], time.monotonic() + seconds
+        lock = threading.Lock()
+
+        def shopper(n: int) -> None:
+            session = requests.Session()
+            session.headers.update({"x-api-key": local.api_key("web"), "Authorization": local.mint_token(f"bench-{n}")})
+            round_ = 0
+            while time.monotonic() < until:
+                round_ += 1
+                session.put(local.api_url.rstrip("/") + "/v1/cart/lines/BENCH-1", json={"quantity": 1})
+                response = session.post(local.api_url.rstrip("/") + "/v1/checkout", json=body, headers={"Idempotency-Key": f"r{round_}"})
+                with lock:
+                    (placed if response.status_code == 201 else failed)[0] += 1
+
+        start = time.monotonic()
+        workers = [threading.Thread(target=shopper, args=(n,)) for n in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        elapsed = time.monotonic() - start
+        print(f"  {placed[0] / elapsed:6.1f} checkouts/s (each after a cart update: {placed[0]} placed, {failed[0]} refused, in {elapsed:.1f} s)")
+    finally:
+        with contextlib.redirect_stdout(io.StringIO()):
+            local.stop()
+
+
 def _ok(response):
     assert response["statusCode"] < 300, response
     return response
@@ -443,7 +569,12 @@ def _profiles(cdk_out: Path, endpoint: str) -> None:
 
 
 # The sections that run against DynamoDB Local, in order; `--only <name>` runs one (or `cold`, the cold-start table).
-SECTIONS = {"inventory": _inventory, "fulfil": fulfilment, "payments": _payments, "profiles": _profiles}
+def _checkout(cdk_out: Path, endpoint: str) -> None:
+    checkout_figures(cdk_out, endpoint)
+    checkouts_per_second(cdk_out)
+
+
+SECTIONS = {"inventory": _inventory, "checkout": _checkout, "fulfil": fulfilment, "payments": _payments, "profiles": _profiles}
 
 
 def main() -> None:

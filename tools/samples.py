@@ -180,28 +180,6 @@ STOCK_ROW = {
 }
 
 
-ORDER_PLACED = {
-    "order_id": "01JD5S8R0T7K3QX2M4N6P8R0T2",
-    "number": "W-7K3QX2",
-    "channel": "web",
-    "channel_kind": "storefront",
-    "origin": "checkout",
-    "channel_order_id": None,
-    "customer_id": "alice",
-    "contact": {"email": "alice@example.com", "phone": "+33612345678"},
-    "currency": "EUR",
-    "subtotal": 3998,
-    "shipping": 0,
-    "tax": 0,
-    "grand_total": 3998,
-    "tax_inclusive": True,
-    "payment": "online",
-    "pay_by": "2026-11-23T12:30:00Z",
-    "delivery": "ship",
-    "pickup_location_id": None,
-    "lines": [{"line": 1, "sku": "TEE-ORG-S", "quantity": 2, "unit_price": 1999, "line_total": 3998, "location_id": "paris-rivoli"}],
-    "placed_at": "2026-11-23T12:00:00Z",
-}
 POINTS_ENTRY = {
     "pk": "ORDER#01JD5S8R0T7K3QX2M4N6P8R0T2",
     "sk": "POINTS#earn:01JD5S8R0T7K3QX2M4N6P8R0T2",
@@ -293,7 +271,7 @@ ORDER_PLACED = {
     "pay_by": "2026-11-23T12:30:00Z",
     "delivery": "pickup",
     "pickup_location_id": "paris-rivoli",
-    "lines": [{"line": 0, "sku": "TEE-ORG-S", "quantity": 2, "unit_price": 2100, "line_total": 4200, "location_id": "paris-rivoli"}],
+    "lines": [{"line": "1", "sku": "TEE-ORG-S", "quantity": 2, "unit_price": 2100, "line_total": 4200, "location_id": "paris-rivoli"}],
     "placed_at": "2026-11-23T12:00:00Z",
 }
 

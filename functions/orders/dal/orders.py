@@ -110,7 +110,7 @@ def at_location(location_id: str, status: str) -> list[Order]:
     is read again, consistently)."""
     entries = table.query(keys.location_partition(location_id, status), index="gsi2")
     wanted = [keys.order(entry["order_id"]) for entry in entries]
-    return _newest_first([item for item in table.batch_get(wanted) if item.get("type") == "order"])
+    return _newest_first([item for item in table.OWN.batch_get(wanted) if item.get("type") == "order"])
 
 
 def account_profile(customer_id: str) -> dict | None:

@@ -14,6 +14,7 @@ from kernel.settings import Channel
 from orders.dal import carts as cart_rows
 from orders.dal import keys
 from orders.logic.config import checkout_config
+from orders.logic.sourcing import ships
 from orders.models.cart import MAX_LINES, MAX_QUANTITY, Cart, CartLine, StoredCart, StoredLine
 from orders.models.order import DeliveryMode
 
@@ -135,7 +136,7 @@ def shown(cart: StoredCart, channel: Channel, delivery: DeliveryMode | None = No
             return None
         if delivery is DeliveryMode.pickup:
             return stock.available(sku, location_id) if location_id and stock.serves(location_id, channel.id) else 0
-        shipping = [site for site in sites if stock.serves(site, channel.id) and _ships(stock.location(site))]
+        shipping = [site for site in sites if stock.serves(site, channel.id) and ships(stock.location(site).kind.value, {c.value for c in stock.location(site).capabilities})]
         return sum(stock.available(sku, site) for site in shipping)
 
     lines = [
@@ -151,7 +152,3 @@ def shown(cart: StoredCart, channel: Channel, delivery: DeliveryMode | None = No
         version=cart.version,
         merged_into=cart.merged_into,
     )
-
-
-def _ships(location) -> bool:
-    return location is not None and ("ship_from_store" if location.kind == "store" else "ship") in location.capabilities

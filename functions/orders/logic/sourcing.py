@@ -57,8 +57,9 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6371 * math.asin(math.sqrt(h))
 
 
-def _ships(candidate: Candidate) -> bool:
-    return ("ship_from_store" if candidate.kind == "store" else "ship") in candidate.capabilities
+def ships(kind: str, capabilities) -> bool:
+    """A store ships with `ship_from_store`; a warehouse or dark store with `ship`."""
+    return ("ship_from_store" if kind == "store" else "ship") in capabilities
 
 
 def _refusal(candidate: Candidate, wants: list[Want], mode: DeliveryMode, channel: str) -> str | None:
@@ -68,7 +69,7 @@ def _refusal(candidate: Candidate, wants: list[Want], mode: DeliveryMode, channe
         return f"does not serve {channel}"
     if mode is DeliveryMode.pickup and "pickup" not in candidate.capabilities:
         return "does not offer pickup"
-    if mode is DeliveryMode.ship and not _ships(candidate):
+    if mode is DeliveryMode.ship and not ships(candidate.kind, candidate.capabilities):
         return "does not ship"
     if candidate.capacity_left is not None and candidate.capacity_left <= 0:
         return "no capacity left today"

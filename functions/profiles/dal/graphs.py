@@ -23,7 +23,7 @@ def lookup(identifier_ids: list[str], source: str | None = None) -> tuple[dict[s
     wanted = [keys.identifier(identifier_id) for identifier_id in identifier_ids]
     if source is not None:
         wanted.append(keys.erased(digest(source)))
-    found = table.batch_get(wanted) if wanted else []
+    found = table.OWN.batch_get(wanted) if wanted else []
     graphs = {item["pk"].removeprefix("ID#"): item["graph_id"] for item in found if item["sk"] == "ID"}
     return graphs, any(item["sk"] == "ERASED" for item in found)
 
@@ -36,7 +36,7 @@ def load(graph_ids: set[str]) -> list[Graph]:
         if not pending:
             break
         forwards = set()
-        for item in table.batch_get([keys.graph(graph_id) for graph_id in pending]):
+        for item in table.OWN.batch_get([keys.graph(graph_id) for graph_id in pending]):
             if item.get("forward"):
                 forwards.add(item["forward"])
             else:

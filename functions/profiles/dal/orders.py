@@ -39,7 +39,7 @@ def get(order_id: str) -> dict | None:
 
 
 def many(order_ids: list[str]) -> list[dict]:
-    return table.batch_get([keys.order(order_id) for order_id in order_ids]) if order_ids else []
+    return table.OWN.batch_get([keys.order(order_id) for order_id in order_ids]) if order_ids else []
 
 
 def entries(order_id: str) -> list[dict]:

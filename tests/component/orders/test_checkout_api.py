@@ -8,7 +8,11 @@ import pytest
 from moto import mock_aws
 
 from inventory.logic import for_orders
+from kernel import table
+from kernel.outbox import Change
+from orders.dal import keys
 from orders.handlers import api, price_sync
+from orders.logic.events import events_from_change
 from stack_tables import create_domain_table
 from support.checkout import NEAR_PARIS, product, shop_environment, site
 from support.triggers import Context, call, eventbridge_event
@@ -105,6 +109,8 @@ def test_bad_input_is_4xx_naming_the_problem_and_writes_nothing(shop):
 def test_a_split_shipment_from_a_warehouse_and_a_store_stores_its_explanation(shop):
     _add("TEE-S", 5)  # more than Paris has: the warehouse ships it
     _add("MUG", 1)  # only Marseille has mugs
+    shown = call(api.handler, "GET", "/v1/cart", query={"delivery": "ship"}, **ALICE)[1]["lines"]
+    assert [(line["sku"], line["available"]) for line in shown] == [("TEE-S", 53), ("MUG", 5)]  # every location that ships
     body = {"lines": [{"sku": "TEE-S", "quantity": 5, "unit_price": 1999}, {"sku": "MUG", "quantity": 1, "unit_price": 1200}], "delivery": "ship", "address": NEAR_PARIS}
     status, order = _checkout(body)
     assert status == 201, order
@@ -114,6 +120,9 @@ def test_a_split_shipment_from_a_warehouse_and_a_store_stores_its_explanation(sh
     assert explanation[0].startswith("wh-lyon: chosen, 5 of 6 units (39") and explanation[1].startswith("marseille: chosen, 1 of 6 units (66")
     assert explanation[2] == "paris-rivoli: skipped, no stock"
     assert {(hold.location_id, hold.sku) for hold in for_orders.holds_of("web", order["order_id"])} == {("wh-lyon", "TEE-S"), ("marseille", "MUG")}
+    [placed] = events_from_change(Change("INSERT", None, table.get(keys.order(order["order_id"]))))  # what the outbox publishes
+    assert (placed.delivery, placed.grand_total, placed.payment, placed.pay_by) == ("split", 5 * 1999 + 1200 + 890, "online", order["pay_by"])
+    assert [(line.sku, line.location_id) for line in placed.lines] == [("TEE-S", "wh-lyon"), ("MUG", "marseille")]
 
 
 def test_ship_from_the_nearest_store_that_has_it_all(shop):
@@ -161,8 +170,8 @@ def test_the_price_projection_keeps_the_highest_seq(shop):
         price_sync.handler(eventbridge_event({"Source": "omni.catalog", "DetailType": "PriceChanged", "Detail": json.dumps(detail)}, event_id), Context())
 
     changed(2499, 5, "e5")
-    changed(999, 3, "e3")  # older, arriving late
     changed(2499, 5, "e5")  # repeated
+    changed(999, 3, "e3")  # older, arriving late
     _add("TEE-S", 1)
     assert call(api.handler, "GET", "/v1/cart", **ALICE)[1]["lines"][0]["unit_price"] == 2499
     changed(None, 6, "e6")  # withdrawn from the web
