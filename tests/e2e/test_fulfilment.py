@@ -36,7 +36,11 @@ def store(runtime):
         receipt = {"source_event_id": f"ful-{uuid.uuid4().hex[:8]}", "sku": SKU, "location_id": location_id, "kind": "receipt", "quantity": units}
         assert client.operator("POST", "/v1/adjustments", receipt).status_code == 201
     runtime.wait_idle(30)
-    return client
+    yield client
+    for location_id in (PARIS, LYON):  # the session's other modules see the channels' locations as they left them
+        for channel in ("web", "pos"):
+            client.operator("DELETE", f"/v1/channels/{channel}/locations/{location_id}")
+    runtime.wait_idle(30)
 
 
 def tables(runtime) -> dict[str, str]:
