@@ -36,7 +36,10 @@ def store(runtime):
         receipt = {"source_event_id": f"ful-{uuid.uuid4().hex[:8]}", "sku": SKU, "location_id": location_id, "kind": "receipt", "quantity": units}
         assert client.operator("POST", "/v1/adjustments", receipt).status_code == 201
     runtime.wait_idle(30)
-    return client
+    yield client
+    for location_id in (PARIS, LYON):  # the slice module lists web's locations: leave web's as it found them
+        client.operator("DELETE", f"/v1/channels/web/locations/{location_id}")
+    runtime.wait_idle(30)
 
 
 def tables(runtime) -> dict[str, str]:
