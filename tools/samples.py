@@ -415,7 +415,7 @@ def samples() -> dict[str, dict[str, dict]]:
         },
         "PaymentsOrdersEvents": {
             "order-placed": bus_event("omni.orders", "OrderPlaced", ORDER_PLACED),
-            "order-collected": bus_event(
+            "order-status-collected": bus_event(
                 "omni.orders",
                 "OrderStatusChanged",
                 {
