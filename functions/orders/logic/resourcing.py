@@ -19,16 +19,15 @@ F = FulfilmentStatus
 _CAPABILITY = {FulfilmentKind.pickup: {"pickup"}, FulfilmentKind.ship: {"ship", "ship_from_store"}}
 
 
-def alternative(order: Order, line: str, sku: str, quantity: int, kind: FulfilmentKind, refused: set[str]) -> str | None:
+def alternative(order: Order, sku: str, quantity: int, kind: FulfilmentKind, refused: set[str], found: stock.Stock) -> str | None:
     """Where else the line can come from (None: nowhere)."""
-    units = stock.available(sku)
     eligible = [
         place.location_id
-        for place in stock.locations()
-        if place.open and order.channel in place.channels and place.location_id not in refused
-        and _CAPABILITY[kind] & {c.value for c in place.capabilities} and units.get(place.location_id, 0) >= quantity
+        for place in found.locations.values()
+        if found.serves(place.location_id, order.channel) and place.location_id not in refused
+        and _CAPABILITY[kind] & {c.value for c in place.capabilities} and found.available(sku, place.location_id) >= quantity
     ]
-    return min(eligible, key=lambda location_id: (-units[location_id], location_id), default=None)
+    return min(eligible, key=lambda location_id: (-found.available(sku, location_id), location_id), default=None)
 
 
 def _moved(order: Order, fulfilment: Fulfilment, lines: list[str], target: str) -> Order:
@@ -61,12 +60,14 @@ def rejected(order: Order, fulfilment_id: str, lines: list[str], reason: str, at
     if fulfilment.status not in (F.pending, F.picking) or order.status is OrderStatus.cancelled:
         raise Conflict(f"fulfilment {fulfilment_id} is {fulfilment.status.value}: its stock left already", code="invalid_transition", field="fulfilment_id", from_status=fulfilment.status.value, to_status="rejected")
     after, operations = order, stock.operations_for(order, stock.RELEASE, lines)
-    for line in (line for line in order.lines if line.line in lines):
+    moving = [line for line in order.lines if line.line in lines]
+    found = stock.stock_for({line.sku for line in moving})
+    for line in moving:
         refused = {*line.refused_by, fulfilment.location_id}
-        target = alternative(order, line.line, line.sku, line.quantity, fulfilment.kind, refused)
+        target = alternative(order, line.sku, line.quantity, fulfilment.kind, refused, found)
         if target is None:
             raise Conflict(f"no other location can fulfil line {line.line} ({line.quantity} × {line.sku}): cancel the order or wait for stock", code="no_alternative", field="lines")
-        operations += stock.hold_operations(order, line.line, line.sku, target, line.quantity)
+        operations += stock.hold_operations(order, line.line, line.sku, target, line.quantity, found)
         current = next(f for f in after.fulfilments if line.line in f.lines)
         after = _moved(after, current, [line.line], target)
         after = noted(after, at=at, kind="sourcing", message=f"line {line.line}: {fulfilment.location_id} cannot fulfil it ({reason}); re-sourced to {target}")
