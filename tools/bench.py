@@ -68,6 +68,9 @@ def cold_start_cases() -> list[tuple[str, str, str]]:
         clients += ["client('secretsmanager')"] if function.reads_channel_secrets or function.reads_secrets else []
         build = "; ".join(["from kernel.aws import client, dynamodb", *clients])
         cases.append((module, type(function.trigger).__name__, f"import {module}; {build}"))
+    # What a handler loads on first use, beyond its import: the phone library, at the first phone parsed.
+    first_phone = "from profiles.logic.normalize import phone; phone('+33612345678', 'FR')"
+    cases.append(("profiles API + its first phone parsed", "Api", f"import profiles.handlers.api; {first_phone}; from kernel.aws import client, dynamodb; dynamodb()"))
     return cases
 
 

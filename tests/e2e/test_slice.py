@@ -91,7 +91,9 @@ def test_bad_input_gets_problem_json_naming_the_field_and_changes_nothing(runtim
 
 
 def test_a_shopper_token_is_checked_like_the_cognito_authorizer(runtime, channel_session, shopper_session):
-    assert shopper_session("app", sub="alice", email="alice@example.com").get("/v1/me").json() == {"customer_id": "alice", "channel": "app"}
+    alice = shopper_session("app", sub="alice", email="alice@example.com")
+    assert alice.post("/v1/me/sign-in", json={}).status_code == 200  # the account comes from the token
+    assert {"type": "account", "value": "alice"} in alice.get("/v1/me").json()["identifiers"]
     anonymous = channel_session("app")
     assert anonymous.get("/v1/me").status_code == 401
     anonymous.headers["Authorization"] = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJldmUifQ."

@@ -120,3 +120,17 @@ def test_profile_ids_are_the_anchors_and_survive_later_records():
     (first,) = graphs.profile_of_source().values()
     graphs.identify(sighting({Kind.email: "ann@example.com", Kind.phone: "+33612345678"}, RULES, source="order:2", at="2026-11-21T10:00:00Z"))
     assert set(graphs.profile_of_source().values()) == {first}
+
+
+def test_an_unmerge_detaches_its_bridge_so_later_records_go_back_where_they_were():
+    """x (seen after the bridge, but identified before it arrived) shares the card with both the bridge and
+    its own group: if others could still link through the bridge, x would follow it into the other group."""
+    graphs = MemoryGraphs(RULES)
+    graphs.identify(sighting({Kind.email: "ann@example.com"}, RULES, source="order:a1", at="2026-11-20T10:00:00Z"))
+    graphs.identify(sighting({Kind.loyalty_card: "CARD000002"}, RULES, source="order:a2", at="2026-11-20T10:01:00Z"))
+    graphs.identify(sighting({Kind.loyalty_card: "CARD000002", Kind.email: "bob@example.com"}, RULES, source="order:x", at="2026-11-20T10:04:00Z"))
+    before = graphs.groups()
+    graphs.identify(sighting({Kind.email: "ann@example.com", Kind.loyalty_card: "CARD000002"}, RULES, source="order:bridge", at="2026-11-20T10:03:00Z"))
+    (merge,) = [entry for entry in graphs.log if entry["kind"] == "merge"]
+    graphs.unmerge(merge["survivor"], merge["id"])
+    assert {frozenset(group - {"order:bridge"}) for group in graphs.groups()} == before
