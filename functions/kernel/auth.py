@@ -36,6 +36,18 @@ SECURITY_SCHEMES = {
         "in": "header",
         "description": "HMAC: v1=<hex HMAC-SHA256 of '<Omni-Webhook-Id>.<Omni-Webhook-Timestamp>.<raw body>' with the channel's webhook secret>",
     },
+    "shopifyHmac": {
+        "type": "apiKey",
+        "name": "X-Shopify-Hmac-Sha256",
+        "in": "header",
+        "description": "Shopify's signature: base64 HMAC-SHA256 of the raw body with the app's secret (the channel's webhook secret)",
+    },
+    "marketplaceSignature": {
+        "type": "apiKey",
+        "name": "Marketplace-Signature",
+        "in": "header",
+        "description": "t=<unix seconds>,v1=<base64url HMAC-SHA512 of '<t>.<Marketplace-Delivery-Id>.<raw body>' with the channel's webhook secret>",
+    },
 }
 
 
@@ -84,6 +96,8 @@ OPERATOR = {"security": [{"operatorIam": []}], "middlewares": [_middleware(_oper
 CHANNEL = {"security": [{"channelKey": []}], "middlewares": [_middleware(_channel)]}
 SHOPPER = {"security": [{"channelKey": [], "shopperToken": []}], "middlewares": [_middleware(_shopper)]}
 WEBHOOK = {"security": [{"webhookSignature": []}]}
+SHOPIFY_WEBHOOK = {"security": [{"shopifyHmac": []}]}
+MARKETPLACE_WEBHOOK = {"security": [{"marketplaceSignature": []}]}
 
 # The refusals each credential kind can answer (API Gateway's, and the middleware's above), by scheme.
 CREDENTIAL_ERRORS: dict[str, dict[int, str]] = {
@@ -91,6 +105,8 @@ CREDENTIAL_ERRORS: dict[str, dict[int, str]] = {
     "channelKey": {403: "No, or an unknown, channel API key"},
     "shopperToken": {401: "No or invalid shopper token"},
     "webhookSignature": {401: "Missing, invalid or stale webhook signature"},
+    "shopifyHmac": {401: "Missing or invalid HMAC, or a webhook triggered too long ago"},
+    "marketplaceSignature": {401: "Missing, invalid or stale signature"},
 }
 
 

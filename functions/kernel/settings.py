@@ -15,7 +15,9 @@ class Channel(BaseModel):
     """A sales channel as the API knows it from the caller's credential."""
 
     id: str
-    kind: str  # storefront | store | marketplace
+    kind: str  # storefront | store | marketplace: what the channel may do (contracts' roles)
+    type: str = ""  # web | app | pos | marketplace | social: what the channel is (the registry's label)
+    format: str = "omni"  # omni | shopify | marketplace: how its server signs and shapes webhooks
 
 
 class Settings(BaseModel):
@@ -36,8 +38,10 @@ class Settings(BaseModel):
     # Work queue name (the consuming function's construct id, e.g. LocationRecompute) -> its URL, for
     # the functions that send to it.
     queue_urls: dict[str, str] = Field(default_factory=dict)
+    # Work queue name -> the URL of its dead-letter queue, for the functions that inspect and redrive it.
+    dead_letter_urls: dict[str, str] = Field(default_factory=dict)
 
-    @field_validator("channels", "webhook_secrets", "outbox_tables", "queue_urls", mode="before")
+    @field_validator("channels", "webhook_secrets", "outbox_tables", "queue_urls", "dead_letter_urls", mode="before")
     @classmethod
     def _parse_json(cls, value):
         return json.loads(value) if isinstance(value, str) and value else (value or {})

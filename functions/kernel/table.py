@@ -83,10 +83,7 @@ def transact(operations: list[dict]) -> None:
         except ClientError as error:
             if error.response["Error"]["Code"] != "TransactionCanceledException":
                 raise
-            reasons = [
-                Reason(code=None if r.get("Code") in (None, "None") else r["Code"], item=plain_typed(r.get("Item")))
-                for r in error.response.get("CancellationReasons", [])
-            ]
+            reasons = [Reason(code=None if r.get("Code") in (None, "None") else r["Code"], item=plain_typed(r.get("Item"))) for r in error.response.get("CancellationReasons", [])]
             if any(reason.code == "ConditionalCheckFailed" for reason in reasons) or attempt == _CONFLICT_RETRIES - 1:
                 raise Rejected(reasons) from error
             time.sleep(random.uniform(0, 0.01 * 2**attempt))  # a conflict: back off and try again
@@ -118,9 +115,11 @@ def check(key: dict, condition: str = "attribute_exists(pk)", values: dict | Non
     return _with_table({"Key": key, "ConditionExpression": condition, "ExpressionAttributeValues": values, "ExpressionAttributeNames": names}, "ConditionCheck")
 
 
-def put_now(item: dict, condition: str = "attribute_not_exists(pk)", values: dict | None = None) -> bool:
-    """One conditional put outside a transaction; False when the condition refused it."""
-    arguments = {"TableName": settings().table_name, "Item": item, "ConditionExpression": condition}
+def put_now(item: dict, condition: str | None = "attribute_not_exists(pk)", values: dict | None = None) -> bool:
+    """One put outside a transaction (conditional unless `condition` is None); False when the condition refused it."""
+    arguments = {"TableName": settings().table_name, "Item": item}
+    if condition:
+        arguments["ConditionExpression"] = condition
     if values:
         arguments["ExpressionAttributeValues"] = values
     try:
@@ -189,3 +188,28 @@ def query(pk: str, sk_prefix: str | None = None, index: str | None = None, sk_up
         if "LastEvaluatedKey" not in response:
             return items
         arguments["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+def query_page(pk: str, *, index: str | None = None, limit: int = 50, start: dict | None = None, newest_first: bool = False) -> tuple[list[dict], dict | None]:
+    """One page of a partition (of the table or of an index): the items and the key to continue from."""
+    pk_name = "pk" if index is None else f"{index}pk"
+    arguments = {
+        "TableName": settings().table_name,
+        "KeyConditionExpression": "#pk = :pk",
+        "ExpressionAttributeNames": {"#pk": pk_name},
+        "ExpressionAttributeValues": {":pk": pk},
+        "Limit": limit,
+        "ScanIndexForward": not newest_first,
+    }
+    if index is not None:
+        arguments["IndexName"] = index
+    if start:
+        arguments["ExclusiveStartKey"] = start
+    response = dynamodb().query(**arguments)
+    return [plain(item) for item in response.get("Items", [])], response.get("LastEvaluatedKey")
+
+
+def delete_now(key: dict) -> bool:
+    """Delete one item outside a transaction; False when there was none."""
+    answer = dynamodb().delete_item(TableName=settings().table_name, Key=key, ReturnValues="ALL_OLD")
+    return bool(answer.get("Attributes"))

@@ -66,9 +66,11 @@ class DeadLetterQueue(Construct):
         )
 
 
-def stream_consumer(table: dynamodb.ITable, fn: OmniFunction) -> None:
+def stream_consumer(table: dynamodb.ITable, fn: OmniFunction, *, park: bool = True) -> None:
     """Feed `table`'s stream to `fn`; a batch that still fails after retries is parked whole in S3
-    (records included, unlike an SQS or SNS on-failure record), so its events can be republished."""
+    (records included, unlike an SQS or SNS on-failure record), so its events can be republished; or,
+    with `park=False`, only its shard and sequence numbers go to an alarmed dead-letter queue."""
+    on_failure = ParkIn(fn.platform.parked) if park else sources.SqsDlq(DeadLetterQueue(fn, "StreamDlq", what="Stream batches").queue)
     fn.function.add_event_source(
         sources.DynamoEventSource(
             table,
@@ -78,11 +80,12 @@ def stream_consumer(table: dynamodb.ITable, fn: OmniFunction) -> None:
             retry_attempts=STREAM_RETRY_ATTEMPTS,
             max_record_age=STREAM_MAX_RECORD_AGE,
             report_batch_item_failures=True,
-            on_failure=ParkIn(fn.platform.parked),
+            on_failure=on_failure,
         )
     )
     fn.kms_grant_used()  # stream read (KMS decrypt) and parking (KMS encrypt) grants
-    parked_objects_ack(fn.platform.config).on(fn.role)
+    if park:
+        parked_objects_ack(fn.platform.config).on(fn.role)
 
 
 def event_consumer(fn: OmniFunction, pattern: events.EventPattern) -> DeadLetterQueue:

@@ -17,6 +17,9 @@ EXPECTED_HANDLERS = {
     "profiles.handlers.api.handler",
     "channels.handlers.api.handler",
     "channels.handlers.outbox.handler",
+    "channels.handlers.normalizer.handler",
+    "channels.handlers.outbound_events.handler",
+    "channels.handlers.outbound_sender.handler",
     "ops.handlers.api.handler",
 }
 

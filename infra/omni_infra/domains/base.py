@@ -40,15 +40,23 @@ class Api:
 
 @dataclass(frozen=True)
 class Stream:
-    """Consumes the domain table's stream."""
+    """Consumes the domain table's stream. An outbox's failed batches are parked whole in S3 for the
+    redrive (decision 19); `parks=False` sends only their pointers to an alarmed DLQ, for a reader whose
+    items keep their own state (the channels normalizer: an entry it could not settle stays received)."""
+
+    parks: bool = True
 
 
 @dataclass(frozen=True)
 class OnEvent:
-    """Consumes events of the omni bus: `source` and one of `detail_types`."""
+    """Consumes events of the omni bus: from `source` (one, or a tuple of them) and one of `detail_types`."""
 
-    source: str
+    source: str | tuple[str, ...]
     detail_types: tuple[str, ...]
+
+    @property
+    def sources(self) -> list[str]:
+        return [self.source] if isinstance(self.source, str) else list(self.source)
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,7 @@ class FunctionSpec:
     redrives_outboxes: bool = False  # may republish the outboxes' parked batches (decision 19)
     sends_to: tuple[str, ...] = ()  # names of the domain's OnQueue functions whose queues it may send to
     knows_channels: bool = False  # gets the channel list (CHANNELS) API functions get, to look channels up
+    redrives: tuple[str, ...] = ()  # names of OnQueue functions whose dead-letter queues it may read and send back
 
 
 @dataclass(frozen=True)
@@ -120,7 +129,7 @@ def outbox(handler: str, **options) -> FunctionSpec:
 
 
 def on_event(
-    name: str, handler: str, *, source: str, detail_types: list[str] | tuple[str, ...], **options
+    name: str, handler: str, *, source: str | tuple[str, ...], detail_types: list[str] | tuple[str, ...], **options
 ) -> FunctionSpec:
     return FunctionSpec(name, handler, OnEvent(source, tuple(detail_types)), **options)
 
@@ -209,9 +218,9 @@ class DomainServices(Construct):
             elif isinstance(trigger, Stream):
                 if table is None:
                     raise ValueError(f"domain {spec.name}: {item.name} consumes a stream but there is no table")
-                triggers.stream_consumer(table, fn)
+                triggers.stream_consumer(table, fn, park=trigger.parks)
             elif isinstance(trigger, OnEvent):
-                pattern = events.EventPattern(source=[trigger.source], detail_type=list(trigger.detail_types))
+                pattern = events.EventPattern(source=trigger.sources, detail_type=list(trigger.detail_types))
                 triggers.event_consumer(fn, pattern)
             elif isinstance(trigger, Every):
                 triggers.scheduled(fn, Duration.minutes(trigger.minutes))
@@ -221,11 +230,14 @@ class DomainServices(Construct):
                 raise TypeError(f"unknown trigger {trigger!r}")
 
         for item in spec.functions:  # after every queue exists: a sender may be declared before its queue
-            if item.sends_to:
-                unknown = set(item.sends_to) - set(self.queues)
-                if unknown:
-                    raise ValueError(f"domain {spec.name}: {item.name} sends to {sorted(unknown)}, which are no OnQueue functions")
-                self.functions[item.name].send_to({name: self.queues[name].queue for name in item.sends_to})
+            senders = (*item.sends_to, *(name for name in item.redrives if name not in item.sends_to))  # a redrive sends back
+            unknown = set(senders) - set(self.queues)
+            if unknown:
+                raise ValueError(f"domain {spec.name}: {item.name} sends to {sorted(unknown)}, which are no OnQueue functions")
+            if senders:
+                self.functions[item.name].send_to({name: self.queues[name].queue for name in senders})
+            if item.redrives:
+                self.functions[item.name].redrive_queues({name: self.queues[name].dlq.queue for name in item.redrives})
 
 
 def _table(scope: Construct, spec: TableSpec, *, config: Config, key: kms.IKey) -> dynamodb.Table:
