@@ -110,7 +110,7 @@ def test_event_consumers_listen_on_the_omni_bus(dev):
         ["StockChanged", "LocationChanged", "BufferChanged", "SkuRegistered"]
     )
     channel_sync = _rule_for(dev, "inventory.handlers.channel_sync.handler")
-    assert channel_sync["EventPattern"] == {"source": ["omni.channels"], "detail-type": ["ChannelSaleRecorded", "StockReceiptPosted"]}
+    assert channel_sync["EventPattern"] == {"source": ["omni.channels"], "detail-type": ["ChannelSaleRecorded", "StockReceiptPosted", "StockCountPosted"]}
 
 
 def test_hold_sweeper_runs_every_minute(dev):

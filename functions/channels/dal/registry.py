@@ -42,31 +42,29 @@ def put_sku(channel_id: str, channel_sku: str, sku: str, outbound: bool, previou
     """Map a channel SKU, guarded by the mapping it replaces (a concurrent change makes this Rejected)."""
     pk = _pk(channel_id)
     row = {"pk": pk, "sk": _SKU + channel_sku, "channel_sku": channel_sku, "sku": sku, "outbound": outbound}
-    if previous is None:
-        operations = [table.put(row, "attribute_not_exists(pk)")]
-    else:
-        operations = [table.put(row, "sku = :sku", {":sku": previous["sku"]})]
-    if previous is not None and previous.get("outbound") and previous["sku"] != sku:  # the old Omni SKU no longer goes out under this name
-        operations.append(_delete_reverse(pk, previous["sku"], channel_sku))
+    operations = [table.put(row, "attribute_not_exists(pk)") if previous is None else table.put(row, "sku = :sku", {":sku": previous["sku"]})]
+    if previous is not None and previous["sku"] != sku:  # the old Omni SKU no longer goes out under this name
+        operations += _unname(pk, previous["sku"], channel_sku)
     if outbound:
         operations.append(table.put({"pk": pk, "sk": _OMNI_SKU + sku, "channel_sku": channel_sku}))
-    elif previous is not None and previous.get("outbound") and previous["sku"] == sku:
-        operations.append(_delete_reverse(pk, sku, channel_sku))
+    elif previous is not None and previous["sku"] == sku:
+        operations += _unname(pk, sku, channel_sku)
     table.transact(operations)
 
 
 def delete_sku(channel_id: str, previous: dict) -> None:
     pk = _pk(channel_id)
-    operations = [{"Delete": {**table.check({"pk": pk, "sk": _SKU + previous["channel_sku"]}, "sku = :sku", {":sku": previous["sku"]})["ConditionCheck"]}}]
-    if previous.get("outbound"):
-        operations.append(_delete_reverse(pk, previous["sku"], previous["channel_sku"]))
-    table.transact(operations)
+    delete = table.check({"pk": pk, "sk": _SKU + previous["channel_sku"]}, "sku = :sku", {":sku": previous["sku"]})["ConditionCheck"]
+    table.transact([{"Delete": delete}, *_unname(pk, previous["sku"], previous["channel_sku"])])
 
 
-def _delete_reverse(pk: str, sku: str, channel_sku: str) -> dict:
-    """Remove the reverse row only while it still names this channel SKU (another mapping may have taken it)."""
-    check = table.check({"pk": pk, "sk": _OMNI_SKU + sku}, "attribute_not_exists(pk) OR channel_sku = :cs", {":cs": channel_sku})["ConditionCheck"]
-    return {"Delete": check}
+def _unname(pk: str, sku: str, channel_sku: str) -> list[dict]:
+    """Remove the outbound name of `sku` if it is this channel SKU (another mapping may have taken it since),
+    guarded by what was read."""
+    reverse = table.get({"pk": pk, "sk": _OMNI_SKU + sku})
+    if reverse is None or reverse["channel_sku"] != channel_sku:
+        return []
+    return [{"Delete": table.check({"pk": pk, "sk": _OMNI_SKU + sku}, "channel_sku = :cs", {":cs": channel_sku})["ConditionCheck"]}]
 
 
 def location_mapping(channel_id: str, channel_location: str) -> dict | None:

@@ -56,6 +56,6 @@ def payload(channel: str, row: dict, channel_sku: str | None) -> dict:
     return {"type": row["topic"], "channel": channel, "sku": row["sku"], "channel_sku": channel_sku, "version": int(row["version"]), **row["figure"]}
 
 
-def backoff_seconds(attempt: int, base: int = BACKOFF_BASE_SECONDS) -> int:
-    """Seconds before try `attempt + 1`: base, 2×base, 4×base…, at most 15 minutes."""
-    return min(BACKOFF_CAP_SECONDS, base * 2 ** max(0, attempt - 1))
+def backoff_seconds(attempt: int) -> int:
+    """Seconds before try `attempt + 1`: 2, 4, 8, 16 (BACKOFF_BASE_SECONDS doubling), at most 15 minutes."""
+    return min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, attempt - 1))

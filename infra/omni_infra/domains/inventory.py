@@ -32,7 +32,7 @@ SPEC = DomainSpec(
             "ChannelSync",
             "inventory.handlers.channel_sync.handler",
             source="omni.channels",
-            detail_types=["ChannelSaleRecorded", "StockReceiptPosted"],
+            detail_types=["ChannelSaleRecorded", "StockReceiptPosted", "StockCountPosted"],
             knows_channels=True,  # the channel's kind comes from the registry, not the event
         ),
         every("HoldSweeper", "inventory.handlers.hold_sweeper.handler", minutes=1),
