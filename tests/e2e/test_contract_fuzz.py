@@ -78,6 +78,27 @@ class WebhookSignature(requests.auth.AuthBase):
         return request
 
 
+class FormatSignature(WebhookSignature):
+    """Signs as Shopify (`shopify`) or a marketplace (`marketplace`) signs, for the channel of the path
+    (/v1/webhooks/<channel>/<format>), at send time."""
+
+    def __init__(self, secrets, fmt: str):
+        super().__init__(secrets)
+        self.fmt = fmt
+
+    def __call__(self, request):
+        from channels.logic.formats import marketplace, shopify
+
+        channel = request.path_url.split("?")[0].split("/")[3]
+        body = request.body or b""
+        body = body.encode() if isinstance(body, str) else body
+        secret = self.secrets(channel) or "no-secret-for-this-channel"
+        delivery = f"fuzz-{time.time_ns()}-{next(self.ids)}"
+        signed = shopify.signed_headers(secret, delivery, "orders/create", body) if self.fmt == "shopify" else marketplace.signed_headers(secret, delivery, int(time.time()), body)
+        request.headers.update(signed)
+        return request
+
+
 @pytest.fixture(scope="module")
 def runtime(cdk_out, tmp_path_factory):
     """The fuzzer's own runtime (it overrides the session runtime of conftest): the demo data and every
@@ -107,11 +128,13 @@ def api(runtime):
                 secrets[channel] = None
         return secrets[channel]
 
-    sessions = {scheme: requests.Session() for scheme in ("operatorIam", "channelKey", "shopperToken", "webhookSignature")}
+    sessions = {scheme: requests.Session() for scheme in ("operatorIam", "channelKey", "shopperToken", "webhookSignature", "shopifyHmac", "marketplaceSignature")}
     sessions["operatorIam"].auth = OperatorAuth()
     sessions["channelKey"].headers["x-api-key"] = runtime.api_key("web")
     sessions["shopperToken"].headers.update({"x-api-key": runtime.api_key("web"), "Authorization": runtime.mint_token("fuzz-shopper", "fuzz@example.com")})
     sessions["webhookSignature"].auth = WebhookSignature(secret)
+    sessions["shopifyHmac"].auth = FormatSignature(secret, "shopify")
+    sessions["marketplaceSignature"].auth = FormatSignature(secret, "marketplace")
     yield runtime.api_url, sessions
     for session in sessions.values():
         session.close()

@@ -70,12 +70,19 @@ def marketplace_signed(secret: str, delivery_id: str, body: dict | bytes, *, at:
 
 
 def resigned(event: dict, secret: str, at: int | None = None) -> dict:
-    """A webhook sample (API Gateway event) signed again with `secret`, now: what the channel would
-    send to this system today."""
-    headers = {name: value for name, value in event["headers"].items() if not name.lower().startswith("omni-webhook-")}
-    webhook_id = next(value for name, value in event["headers"].items() if name.lower() == "omni-webhook-id")
-    raw, signature = signed(secret, webhook_id, (event["body"] or "").encode(), at=at)
-    return webhook_event(event["pathParameters"]["channel_id"], raw, {**headers, **signature})
+    """A webhook sample (API Gateway event) of any inbound format signed again with `secret`, now: what
+    the channel would send to this system today."""
+    door = event["resource"].removeprefix("/v1/webhooks/{channel_id}").strip("/")
+    named = {name.lower(): value for name, value in event["headers"].items()}
+    raw = (event["body"] or "").encode()
+    if door == "shopify":
+        raw, signature = shopify_signed(secret, named["x-shopify-webhook-id"], named["x-shopify-topic"], raw)
+    elif door == "marketplace":
+        raw, signature = marketplace_signed(secret, named["marketplace-delivery-id"], raw, at=at)
+    else:
+        raw, signature = signed(secret, named["omni-webhook-id"], raw, at=at)
+    headers = {name: value for name, value in event["headers"].items() if name.lower() not in {key.lower() for key in signature}}
+    return webhook_event(event["pathParameters"]["channel_id"], raw, {**headers, **signature}, door=door)
 
 
 def forget_cached_secrets() -> None:
