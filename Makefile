@@ -17,7 +17,7 @@ help:
 	@echo "make dev     start Omni locally (API, events, streams, demo data) from the synthesized CDK app"
 	@echo "make test    run the whole test suite"
 	@echo "make fuzz    the long API fuzz run for before a release (thousands of cases, random seed)"
-	@echo "make bench   print the performance figures"
+	@echo "make bench   print the performance figures (ONLY=cold or ONLY=channels: one section)"
 	@echo "make synth   synthesize the CDK app into cdk.out/ (make deploy: cdk deploy --all)"
 	@echo "make openapi / make events   regenerate docs/openapi.json / events/schemas from the code"
 	@echo "make invoke FUNCTION=InventoryApi EVENT=events/samples/...json   send a sample into a running make dev"
@@ -68,7 +68,7 @@ fuzz: deps layer
 	OMNI_FUZZ_SEED=$$seed OMNI_FUZZ_CASES=$(FUZZ_CASES) $(PY) -m pytest tests/e2e/test_contract_fuzz.py -p no:cacheprovider
 
 bench: deps layer
-	$(PY) tools/bench.py
+	$(PY) tools/bench.py $(if $(ONLY),--only $(ONLY))
 
 openapi: deps
 	$(PY) tools/openapi.py

@@ -281,10 +281,15 @@ def _reserve_beside_counts(holds, planning, ReserveIn, channel, InsufficientStoc
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Omni's performance figures")
-    parser.add_argument("--only", choices=["cold"], help="run one section: cold (the cold-start table)")
+    parser.add_argument("--only", choices=["cold", "channels"], help="run one section: cold (the cold-start table), channels (webhooks in, updates out)")
     only = parser.parse_args().only
 
     print(f"Omni bench — python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    if only == "channels":
+        from bench_channels import channels_bench
+
+        channels_bench()
+        return
     cold_starts()
     if only == "cold":
         return
@@ -295,6 +300,9 @@ def main() -> None:
         cdk_out = Path(os.environ["OMNI_CDK_OUT"]) if os.environ.get("OMNI_CDK_OUT") else synthesize(Path(folder))
         warm_and_inventory(cdk_out, server.endpoint)
         large_store_close(cdk_out, server.endpoint)
+    from bench_channels import channels_bench
+
+    channels_bench()
 
 
 if __name__ == "__main__":

@@ -92,3 +92,21 @@ def test_inventory_levels_out_of_order_end_at_the_newest_and_the_availability_is
         last = server.accepted[-1]
         assert (last["type"], last["channel"], last["sku"], last["channel_sku"]) == ("availability", "shopify", "E2E-SHOP-S", "SHOP-MUG-BLUE")
         assert shop.operator("DELETE", "/v1/channels/shopify/subscription").status_code == 200
+
+
+def test_parked_marketplace_orders_are_listed_and_replayed_in_bulk_by_the_cli(runtime, shop):
+    import omni_channels
+
+    order = json.loads((FORMATS.parent / "marketplace" / "order-created.json").read_text())
+    for n in range(3):
+        body = {**order, "order": {**order["order"], "id": f"E2E-BZ-{n}", "items": [{"listing_sku": "E2E-LISTING", "quantity": 1, "unit_price": 100}], "total": 100}}
+        assert shop.marketplace_webhook("bazaar", body, delivery_id=f"e2e-bz-{n}").status_code == 200
+    runtime.wait_idle(30)
+    parked = lambda: {entry["webhook_id"] for entry in omni_channels.entries(shop, "bazaar", "parked")}  # noqa: E731
+    assert eventually(lambda: {"e2e-bz-0", "e2e-bz-1", "e2e-bz-2"} <= parked())
+    assert shop.operator("PUT", "/v1/channels/bazaar/mappings/skus/E2E-LISTING", {"sku": "E2E-SHOP-S"}).status_code == 200
+    assert shop.operator("PUT", "/v1/channels/bazaar/mappings/locations/BZ-WH-1", {"location_id": "e2e-shop-store"}).status_code == 200
+    assert omni_channels.replay(shop, "bazaar", [], "parked") == 0
+    runtime.wait_idle(30)
+    processed = lambda: {entry["webhook_id"] for entry in omni_channels.entries(shop, "bazaar", "processed")}  # noqa: E731
+    assert eventually(lambda: {"e2e-bz-0", "e2e-bz-1", "e2e-bz-2"} <= processed()) and parked() == set()
