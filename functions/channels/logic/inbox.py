@@ -12,6 +12,9 @@ from kernel import clock, table
 from kernel.errors import NotFound, Unprocessable
 
 
+_CURSOR_KEYS = {"pk", "sk", "gsi1pk", "gsi1sk"}  # an index page's LastEvaluatedKey: exactly these, or DynamoDB refuses it
+
+
 def _cursor(key: dict | None) -> str | None:
     return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode() if key else None
 
@@ -21,7 +24,7 @@ def _key(cursor: str | None, channel_id: str, state: str) -> dict | None:
         return None
     try:
         key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if not isinstance(key, dict) or key.get("gsi1pk") != f"INBOX#{channel_id}#{state}" or not all(isinstance(value, str) for value in key.values()):
+        if not isinstance(key, dict) or set(key) != _CURSOR_KEYS or key["gsi1pk"] != f"INBOX#{channel_id}#{state}" or not all(isinstance(value, str) and value for value in key.values()):
             raise ValueError
         return key
     except ValueError:
