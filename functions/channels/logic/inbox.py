@@ -11,7 +11,6 @@ from channels.models.inbox import InboxDetail, InboxEntry, InboxPage, ReplayResu
 from kernel import clock, table
 from kernel.errors import NotFound, Unprocessable
 
-
 _CURSOR_KEYS = {"pk", "sk", "gsi1pk", "gsi1sk"}  # an index page's LastEvaluatedKey: exactly these, or DynamoDB refuses it
 
 

@@ -54,7 +54,11 @@ def test_the_marketplace_signature_covers_time_id_and_body_and_accepts_a_rotatio
     assert marketplace.verify("secret-1", headers, body, now).webhook_id == "dlv-1"
     rotated = {**headers, marketplace.SIGNATURE_HEADER: headers[marketplace.SIGNATURE_HEADER] + ",v1=" + marketplace.signature("secret-2", "dlv-1", now, body)}
     assert marketplace.verify("secret-2", rotated, body, now).webhook_id == "dlv-1"
-    for changed in [{marketplace.ID_HEADER: "dlv-2"}, {marketplace.SIGNATURE_HEADER: f"t={now + 1},v1=" + headers[marketplace.SIGNATURE_HEADER].split("v1=")[1]}, {marketplace.SIGNATURE_HEADER: "v1=abc"}]:
+    for changed in [
+        {marketplace.ID_HEADER: "dlv-2"},
+        {marketplace.SIGNATURE_HEADER: f"t={now + 1},v1=" + headers[marketplace.SIGNATURE_HEADER].split("v1=")[1]},
+        {marketplace.SIGNATURE_HEADER: "v1=abc"},
+    ]:
         with pytest.raises(Unauthorized):
             marketplace.verify("secret-1", {**headers, **changed}, body, now)
     with pytest.raises(Unauthorized) as refused:
