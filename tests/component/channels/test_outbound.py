@@ -146,7 +146,7 @@ def test_the_channels_rate_limit_holds_sends_back_to_the_next_second(shop, outbo
     for n, sku in enumerate(("TEE-S", "TEE-M", "TEE-L", "TEE-XL", "TEE-XXL")):
         outbound_events.handler(availability(sku, 10, basis=n + 1), Context())
     started = time.monotonic()
-    while len(shop.accepted) < 5 and time.monotonic() - started < 10:
+    while len(shop.accepted) < 5 and time.monotonic() - started < 60:  # a loaded machine is slow, not wrong
         deliver(outbound_queue, rounds=1)
     per_second: dict[int, int] = {}
     for request in shop.received:
