@@ -23,8 +23,8 @@ class SendFailed(Exception):
     pass
 
 
-def _post(url: str, secret: str, webhook_id: str, body: bytes) -> None:
-    headers = {"Content-Type": "application/json", "User-Agent": "omni-outbound/1", **signatures.signed_headers(secret, webhook_id, int(clock.now().timestamp()), body)}
+def _post(url: str, secret: str, webhook_id: str, body: bytes, signed_at: int) -> None:
+    headers = {"Content-Type": "application/json", "User-Agent": "omni-outbound/1", **signatures.signed_headers(secret, webhook_id, signed_at, body)}
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as answer:  # noqa: S310 - the operator's subscription URL (http or https)
@@ -57,7 +57,7 @@ def send(body: dict, attempt: int) -> None:
     secret = secrets.webhook_secret(channel) or ""
     payload = json.dumps(outbound.payload(channel, row, registry.channel_sku_of(channel, sku)), separators=(",", ":")).encode()
     try:
-        _post(subscription["url"], secret, outbound.delivery_id(topic, sku, int(row["version"])), payload)
+        _post(subscription["url"], secret, outbound.delivery_id(topic, sku, int(row["version"])), payload, signed_at=now)  # the rate slot's second
     except SendFailed as failed:
         last = attempt >= outbound.MAX_ATTEMPTS
         rows.release(row, token, unschedule=last)
