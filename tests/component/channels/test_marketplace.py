@@ -99,6 +99,9 @@ def test_mappings_are_read_and_changed_without_a_deploy_and_outbound_names_follo
     assert operator("DELETE", "/v1/channels/bazaar/mappings/skus/LST-TEE-S")[0] == 200
     assert registry.channel_sku_of("bazaar", "TEE-M") is None and registry.channel_sku_of("bazaar", "TEE-S") == "LST-TEE-S-V2"
     assert operator("DELETE", "/v1/channels/bazaar/mappings/skus/LST-TEE-S")[0] == 404
+    assert operator("PUT", "/v1/channels/bazaar/mappings/skus/LST-MUG", {"sku": "MUG"})[0] == 200
+    assert operator("PUT", "/v1/channels/bazaar/mappings/skus/LST-MUG", {"sku": "MUG-BLUE"})[0] == 200  # remapped: MUG goes out under no name now
+    assert (registry.channel_sku_of("bazaar", "MUG"), registry.channel_sku_of("bazaar", "MUG-BLUE")) == (None, "LST-MUG")
     assert operator("GET", "/v1/channels/tiktok/mappings")[0] == 404
     status, listed = operator("GET", "/v1/channels")
     assert {(c["id"], c["type"], c["format"]) for c in listed} >= {("bazaar", "marketplace", "marketplace"), ("shopify", "marketplace", "shopify"), ("pos", "pos", "omni")}

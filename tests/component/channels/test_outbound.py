@@ -134,8 +134,9 @@ def test_a_burst_of_100_changes_to_one_sku_sends_a_few_updates_the_last_with_the
 
 def test_out_of_order_and_repeated_changes_never_send_an_older_figure(shop, outbound_queue):
     outbound_events.handler(availability("TEE-S", 5, basis=20), Context())
+    outbound_events.handler(availability("TEE-S", 99, basis=19), Context())  # late, before anything was sent
     deliver(outbound_queue)
-    for basis in (19, 20, 18):  # late and repeated events
+    for basis in (19, 20, 18):  # late and repeated events after the send
         outbound_events.handler(availability("TEE-S", 99, basis=basis), Context())
     deliver(outbound_queue)
     assert [(body["version"], body["available"]) for body in shop.accepted] == [(20, 5)]
