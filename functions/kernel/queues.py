@@ -64,9 +64,11 @@ def queue_handler(process: Callable[..., None], *, with_attempt: bool = False):
     processor = BatchProcessor(event_type=EventType.SQS)
 
     def record_handler(record) -> None:
-        attempt = int(record.attributes.approximate_receive_count or 1)
         try:
-            process(json.loads(record.body), attempt) if with_attempt else process(json.loads(record.body))
+            if with_attempt:  # Lambda's records carry it; hand-built ones may not
+                process(json.loads(record.body), int((record.raw_event.get("attributes") or {}).get("ApproximateReceiveCount") or 1))
+            else:
+                process(json.loads(record.body))
         except RetryLater as retry:
             url = _url_of(record.event_source_arn)
             client("sqs").change_message_visibility(QueueUrl=url, ReceiptHandle=record.receipt_handle, VisibilityTimeout=min(43_200, retry.seconds))
