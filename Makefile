@@ -17,7 +17,7 @@ help:
 	@echo "make dev     start Omni locally (API, events, streams, demo data) from the synthesized CDK app"
 	@echo "make test    run the whole test suite"
 	@echo "make fuzz    the long API fuzz run for before a release (thousands of cases, random seed)"
-	@echo "make bench   print the performance figures"
+	@echo "make bench   print the performance figures (ONLY=cold or ONLY=channels: one section)"
 	@echo "make synth   synthesize the CDK app into cdk.out/ (make deploy: cdk deploy --all)"
 	@echo "make openapi / make events   regenerate docs/openapi.json / events/schemas from the code"
 	@echo "make invoke FUNCTION=InventoryApi EVENT=events/samples/...json   send a sample into a running make dev"

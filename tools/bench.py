@@ -577,7 +577,13 @@ def _checkout(cdk_out: Path, endpoint: str) -> None:
     checkouts_per_second(cdk_out)
 
 
-SECTIONS = {"inventory": _inventory, "checkout": _checkout, "fulfil": fulfilment, "payments": _payments, "profiles": _profiles}
+def _channels(cdk_out: Path, endpoint: str) -> None:
+    from bench_channels import channels_bench
+
+    channels_bench()  # over its own local runtime
+
+
+SECTIONS = {"inventory": _inventory, "checkout": _checkout, "fulfil": fulfilment, "payments": _payments, "profiles": _profiles, "channels": _channels}
 
 
 def main() -> None:

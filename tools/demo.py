@@ -9,9 +9,13 @@ from omni_client import OmniClient
 
 ADDRESS = {"lines": ["1 Demo Street"], "country": "FR"}
 LOCATIONS = {
-    "paris-rivoli": ({"name": "Paris Rivoli", "kind": "store", "capabilities": ["pickup", "ship_from_store"], "daily_capacity": 150, "coordinates": {"lat": 48.8606, "lon": 2.3376}}, "Paris", ["web", "app", "pos"]),
+    "paris-rivoli": (
+        {"name": "Paris Rivoli", "kind": "store", "capabilities": ["pickup", "ship_from_store"], "daily_capacity": 150, "coordinates": {"lat": 48.8606, "lon": 2.3376}},
+        "Paris",
+        ["web", "app", "pos"],
+    ),
     "lyon-bellecour": ({"name": "Lyon Bellecour", "kind": "store", "capabilities": ["pickup"], "daily_capacity": 80, "coordinates": {"lat": 45.7578, "lon": 4.832}}, "Lyon", ["web", "app", "pos"]),
-    "wh-central": ({"name": "Central warehouse", "kind": "warehouse", "capabilities": ["ship"], "daily_capacity": 5000}, "Orléans", ["web", "app", "marketplace"]),
+    "wh-central": ({"name": "Central warehouse", "kind": "warehouse", "capabilities": ["ship"], "daily_capacity": 5000}, "Orléans", ["web", "app", "marketplace", "shopify", "bazaar"]),
     "dark-paris-11": ({"name": "Dark store Paris 11", "kind": "dark_store", "capabilities": ["ship"], "daily_capacity": 600}, "Paris", ["app"]),
 }
 PRODUCTS = [
@@ -28,6 +32,11 @@ STOCK = {
     "SNK-RUN-42": {"wh-central": 100},
 }
 SHOPPERS = ["alice", "bob"]
+# What the Shopify shop and the marketplace call things (events/formats): their orders ship from the warehouse.
+CHANNEL_MAPPINGS = {
+    "shopify": {"skus": {"SHOP-TEE-S": "TEE-ORG-S", "SHOP-MUG-BLUE": "MUG-STONE-BLUE"}, "locations": {"default": "wh-central", "24826418": "wh-central"}},
+    "bazaar": {"skus": {"LST-TEE-S": "TEE-ORG-S"}, "locations": {"default": "wh-central", "BZ-WH-1": "wh-central"}},
+}
 
 
 def _ok(response, what: str):
@@ -65,6 +74,11 @@ def seed(runtime) -> None:
     _ok(client.operator("PUT", "/v1/stock/TEE-ORG-S/locations/paris-rivoli/safety-stock", {"quantity": 2}), "safety stock")
     _ok(client.operator("PUT", "/v1/skus/MUG-STONE-BLUE/buffers/marketplace", {"quantity": 50}), "buffer")
     _ok(client.operator("PUT", "/v1/skus/SNK-RUN-42/sharding", {"shards": 4}), "hot SKU")
+    for channel, names in CHANNEL_MAPPINGS.items():
+        for channel_sku, sku in names["skus"].items():
+            _ok(client.operator("PUT", f"/v1/channels/{channel}/mappings/skus/{channel_sku}", {"sku": sku}), f"{channel} SKU {channel_sku}")
+        for channel_location, location_id in names["locations"].items():
+            _ok(client.operator("PUT", f"/v1/channels/{channel}/mappings/locations/{channel_location}", {"location_id": location_id}), f"{channel} location {channel_location}")
     runtime.wait_idle(30)
     print("\nDemo data: 4 locations, 3 products / 6 SKUs, stock in every location. Shopper tokens (1 h):")
     for shopper in SHOPPERS:

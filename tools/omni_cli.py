@@ -4,8 +4,16 @@
   python tools/omni_cli.py redrive [--limit N]     republish the stream batches the outboxes gave up on
   python tools/omni_cli.py call METHOD PATH [JSON] an operator call, signed with the local IAM credential
   python tools/omni_cli.py token SUB               a shopper token from the local issuer
-  python tools/omni_cli.py webhook CHANNEL FILE.json [--id ID]
-                                                   a channel webhook, signed now with the channel's secret
+  python tools/omni_cli.py webhook CHANNEL FILE.json [--id ID] [--format shopify --topic orders/create | marketplace]
+                                                   a channel webhook, signed now as that format's sender signs
+  python tools/omni_cli.py mappings CHANNEL         a channel's SKU and location mappings
+  python tools/omni_cli.py map-sku CHANNEL CHANNEL_SKU SKU [--inbound-only]
+  python tools/omni_cli.py map-location CHANNEL CHANNEL_LOCATION LOCATION   (`default`: deliveries naming none)
+  python tools/omni_cli.py unmap CHANNEL skus|locations NAME
+  python tools/omni_cli.py inbox CHANNEL [--state parked|received|processed|failed|refused]
+  python tools/omni_cli.py replay CHANNEL [ID ...] [--state parked]   replay entries, with a progress bar
+  python tools/omni_cli.py dead-letters             a look at the outbound updates that failed every try
+  python tools/omni_cli.py redrive-outbound [--limit N]   send them back to the outbound queue
   python tools/omni_cli.py reconcile [--date YYYY-MM-DD]
                                                    the day's payment mismatches (provider events, ledger, orders)
 
@@ -37,6 +45,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+import omni_channels
 from omni_client import OmniClient
 
 
@@ -134,6 +143,33 @@ def main(argv: list[str] | None = None) -> int:
     webhook.add_argument("--id", dest="webhook_id", help="the delivery id (default: a new one)")
     reconciling = commands.add_parser("reconcile")
     reconciling.add_argument("--date", default=datetime.now(UTC).date().isoformat(), help="the day (UTC), default today")
+    webhook.add_argument("--format", choices=("omni", "shopify", "marketplace"), default="omni", help="how the channel's server signs")
+    webhook.add_argument("--topic", default="orders/create", help="X-Shopify-Topic (shopify only)")
+    mappings = commands.add_parser("mappings")
+    mappings.add_argument("channel")
+    map_sku = commands.add_parser("map-sku")
+    map_sku.add_argument("channel")
+    map_sku.add_argument("channel_sku")
+    map_sku.add_argument("sku")
+    map_sku.add_argument("--inbound-only", action="store_true", help="an alias used inbound only (e.g. a Shopify inventory item id)")
+    map_location = commands.add_parser("map-location")
+    map_location.add_argument("channel")
+    map_location.add_argument("channel_location")
+    map_location.add_argument("location_id")
+    unmap = commands.add_parser("unmap")
+    unmap.add_argument("channel")
+    unmap.add_argument("kind", choices=("skus", "locations"))
+    unmap.add_argument("name")
+    inbox = commands.add_parser("inbox")
+    inbox.add_argument("channel")
+    inbox.add_argument("--state", default="parked")
+    replaying = commands.add_parser("replay")
+    replaying.add_argument("channel")
+    replaying.add_argument("webhook_ids", nargs="*")
+    replaying.add_argument("--state", help="replay every entry in this state (default parked) when no id is given")
+    commands.add_parser("dead-letters")
+    redrive_outbound = commands.add_parser("redrive-outbound")
+    redrive_outbound.add_argument("--limit", type=int, default=10, help="updates per call (1-100)")
     args = parser.parse_args(argv)
     client = OmniClient.from_state_file(args.state)
     if args.command == "import-stock":
@@ -147,9 +183,27 @@ def main(argv: list[str] | None = None) -> int:
         print(response.status_code, json.dumps(response.json(), indent=2))
         return 0 if response.ok else 1
     if args.command == "webhook":
-        response = client.webhook(args.channel, webhook_body(args.file), args.webhook_id)
+        body = webhook_body(args.file)
+        if args.format == "shopify":
+            response = client.shopify_webhook(args.channel, args.topic, body, args.webhook_id)
+        elif args.format == "marketplace":
+            response = client.marketplace_webhook(args.channel, body, args.webhook_id)
+        else:
+            response = client.webhook(args.channel, body, args.webhook_id)
         print(response.status_code, json.dumps(response.json(), indent=2))
         return 0 if response.ok else 1
+    channel_commands = {
+        "mappings": lambda: omni_channels.show_mappings(client, args.channel),
+        "map-sku": lambda: omni_channels.map_sku(client, args.channel, args.channel_sku, args.sku, not args.inbound_only),
+        "map-location": lambda: omni_channels.map_location(client, args.channel, args.channel_location, args.location_id),
+        "unmap": lambda: omni_channels.unmap(client, args.channel, args.kind, args.name),
+        "inbox": lambda: omni_channels.list_inbox(client, args.channel, args.state),
+        "replay": lambda: omni_channels.replay(client, args.channel, args.webhook_ids, args.state),
+        "dead-letters": lambda: omni_channels.dead_letters(client),
+        "redrive-outbound": lambda: omni_channels.redrive_outbound(client, args.limit),
+    }
+    if args.command in channel_commands:
+        return channel_commands[args.command]()
     print(client.shopper_token(args.sub))
     return 0
 

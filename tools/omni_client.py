@@ -65,6 +65,22 @@ class OmniClient:
         signed = signed_headers(self.webhook_secret(channel), webhook_id, int(time.time()) if timestamp is None else timestamp, data)
         return self.http.post(self._url(f"/v1/webhooks/{channel}", None), data=data, headers={"Content-Type": "application/json", **signed}, timeout=30)
 
+    def shopify_webhook(self, channel: str, topic: str, body, webhook_id: str | None = None) -> requests.Response:
+        """POST /v1/webhooks/<channel>/shopify as Shopify sends it (base64 HMAC of the body with the app's secret)."""
+        from channels.logic.formats import shopify
+
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        signed = shopify.signed_headers(self.webhook_secret(channel), webhook_id or str(uuid.uuid4()), topic, data)
+        return self.http.post(self._url(f"/v1/webhooks/{channel}/shopify", None), data=data, headers={"Content-Type": "application/json", **signed}, timeout=30)
+
+    def marketplace_webhook(self, channel: str, body, delivery_id: str | None = None) -> requests.Response:
+        """POST /v1/webhooks/<channel>/marketplace as a marketplace sends it (events/formats/marketplace.md)."""
+        from channels.logic.formats import marketplace
+
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        signed = marketplace.signed_headers(self.webhook_secret(channel), delivery_id or f"cli-{uuid.uuid4().hex[:24]}", int(time.time()), data)
+        return self.http.post(self._url(f"/v1/webhooks/{channel}/marketplace", None), data=data, headers={"Content-Type": "application/json", **signed}, timeout=30)
+
     def shopper_token(self, sub: str, email: str | None = None) -> str:
         response = self.http.post(self.state["token_endpoint"], json={"sub": sub, "email": email or f"{sub}@example.com"}, timeout=10)
         response.raise_for_status()

@@ -56,13 +56,32 @@ SAMPLE_WEBHOOK_SECRET = "sample-webhook-secret-not-used-anywhere"
 SAMPLE_TIME = 1795420800  # 2026-11-23T12:00:00Z, the time of every sample
 
 
-def webhook(channel_id: str, webhook_id: str, body: dict) -> dict:
-    """POST /v1/webhooks/<channel_id> as a channel's server sends it: signed, no API key."""
+def webhook(channel_id: str, webhook_id: str, body: dict, door: str = "", topic: str = "") -> dict:
+    """POST /v1/webhooks/<channel_id>[/shopify|/marketplace] as a channel's server sends it: signed, no API key."""
+    from datetime import UTC, datetime
+
+    from channels.logic.formats import marketplace, shopify
+
     data = json.dumps(body).encode()
-    headers = [("Content-Type", "application/json"), *signed_headers(SAMPLE_WEBHOOK_SECRET, webhook_id, SAMPLE_TIME, data).items()]
-    request = HttpRequest("POST", f"/v1/webhooks/{channel_id}", "", headers, data, "198.51.100.7", "api.omni.local")
+    if door == "shopify":
+        signed = shopify.signed_headers(SAMPLE_WEBHOOK_SECRET, webhook_id, topic, data, datetime.fromtimestamp(SAMPLE_TIME, UTC))
+    elif door == "marketplace":
+        signed = marketplace.signed_headers(SAMPLE_WEBHOOK_SECRET, webhook_id, SAMPLE_TIME, data)
+    else:
+        signed = signed_headers(SAMPLE_WEBHOOK_SECRET, webhook_id, SAMPLE_TIME, data)
+    headers = [("Content-Type", "application/json"), *signed.items()]
+    suffix = f"/{door}" if door else ""
+    request = HttpRequest("POST", f"/v1/webhooks/{channel_id}{suffix}", "", headers, data, "198.51.100.7", "api.omni.local")
     event = proxy_event(
-        request, resource="/v1/webhooks/{channel_id}", resource_id="sample", path_parameters={"channel_id": channel_id}, stage="dev", api_id="sample", identity={}, authorizer=None, binary_types=[]
+        request,
+        resource="/v1/webhooks/{channel_id}" + suffix,
+        resource_id="sample",
+        path_parameters={"channel_id": channel_id},
+        stage="dev",
+        api_id="sample",
+        identity={},
+        authorizer=None,
+        binary_types=[],
     )
     event["requestContext"].update(requestId="00000000-0000-4000-8000-000000000002", requestTimeEpoch=SAMPLE_TIME * 1000, requestTime="23/Nov/2026:12:00:00 +0000", extendedRequestId="sample")
     event["headers"]["X-Amzn-Trace-Id"] = event["multiValueHeaders"]["X-Amzn-Trace-Id"][0] = "Root=1-00000000-000000000000000000000000"
@@ -138,7 +157,6 @@ def queue(queue_name: str, bodies: list[dict]) -> dict:
 
 POS_SALE = {"type": "sale", "data": {"lines": [{"sku": "TEE-ORG-S", "location_id": "paris-rivoli", "quantity": 2}, {"sku": "MUG-STONE-BLUE", "location_id": "paris-rivoli", "quantity": 1}]}}
 POS_RECEIPT = {"type": "receipt", "data": {"sku": "TEE-ORG-M", "location_id": "paris-rivoli", "quantity": 24}}
-INBOX_ITEM = {"pk": "WEBHOOK#pos", "sk": "pos-7731-0042", "type": "webhook", "channel": "pos", "channel_kind": "store", "webhook_id": "pos-7731-0042", "payload": POS_SALE, "received_at": "2026-11-23T12:00:00.000000Z", "ttl": SAMPLE_TIME + 30 * 86_400, "seq": 1, "correlation_id": "sample-correlation"}
 ORDER_ITEM = {
     "pk": "ORDER#5f0c9a3e2b7d4e61a8c3f2d1e0b9a871", "sk": "ORDER", "type": "order", "order_id": "5f0c9a3e2b7d4e61a8c3f2d1e0b9a871", "number": "W-7K3QX2",
     "channel": "web", "channel_kind": "storefront", "origin": "checkout", "customer_id": "alice", "contact": {"email": "alice@example.com"},
@@ -150,20 +168,38 @@ ORDER_ITEM = {
     "timeline": [{"at": "2026-11-23T12:00:00.000000Z", "kind": "status", "status": "awaiting_payment", "message": "placed on web; awaiting payment"}],
     "placed_at": "2026-11-23T12:00:00.000000Z", "updated_at": "2026-11-23T12:00:00.000000Z", "correlation_id": "sample-correlation",
 }
-STOCK_ROW = {"pk": "SKU#TEE-ORG-S", "sk": "STOCK#paris-rivoli#000", "type": "stock", "sku": "TEE-ORG-S", "location_id": "paris-rivoli", "shard": 0, "on_hand": 12, "held": 0, "unavailable": 0, "safety": 2, "available": 10, "seq": 3}
+FORMATS = ROOT / "events" / "formats"  # real-format bodies of every inbound format
 INBOX_ITEM = {
     "pk": "WEBHOOK#pos",
     "sk": "pos-7731-0042",
+    "gsi1pk": "INBOX#pos#received",
+    "gsi1sk": "2026-11-23T12:00:00.000000Z#pos-7731-0042",
     "type": "webhook",
     "channel": "pos",
     "channel_kind": "store",
+    "format": "omni",
+    "topic": "sale",
     "webhook_id": "pos-7731-0042",
-    "payload": POS_SALE,
+    "sent_at": str(SAMPLE_TIME),
+    "raw": json.dumps(POS_SALE),
+    "raw_encoding": "utf-8",
     "received_at": "2026-11-23T12:00:00.000000Z",
+    "state": "received",
+    "replays": 0,
+    "duplicates": 0,
+    "history": [{"at": "2026-11-23T12:00:00.000000Z", "state": "received", "note": "accepted at the door"}],
     "ttl": SAMPLE_TIME + 30 * 86_400,
     "seq": 1,
     "correlation_id": "sample-correlation",
 }
+SALE_EVENT = {"channel": "pos", "channel_kind": "store", "webhook_id": "pos-7731-0042", "lines": POS_SALE["data"]["lines"]}
+PROCESSED_ITEM = {**INBOX_ITEM, "gsi1pk": "INBOX#pos#processed", "state": "processed", "normalized": [{"type": "ChannelSaleRecorded", "data": SALE_EVENT}], "seq": 2}
+
+
+def body_of(name: str) -> dict:
+    return json.loads((FORMATS / name).read_text())
+
+
 STOCK_ROW = {
     "pk": "SKU#TEE-ORG-S",
     "sk": "STOCK#paris-rivoli#000",
@@ -338,9 +374,28 @@ def samples() -> dict[str, dict[str, dict]]:
         "ChannelsApi": {
             "post-webhook-sale": webhook("pos", "pos-7731-0042", POS_SALE),
             "post-webhook-receipt": webhook("pos", "pos-asn-5521", POS_RECEIPT),
+            "post-webhook-return": webhook("pos", "pos-ret-0917", body_of("omni/return.json")),
+            "post-webhook-count": webhook("marketplace", "wms-count-77812", body_of("omni/count.json")),
+            "post-shopify-orders-create": webhook("shopify", "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043", body_of("shopify/orders-create.json"), "shopify", "orders/create"),
+            "post-shopify-inventory-level": webhook("shopify", "4d5d2b7e-62d6-4c1c-9f5e-6a3c1a0e0b11", body_of("shopify/inventory-levels-update.json"), "shopify", "inventory_levels/update"),
+            "post-marketplace-order": webhook("bazaar", "bz-dlv-100-4471", body_of("marketplace/order-created.json"), "marketplace"),
+            "get-parked": api("GET", "/v1/channels/{channel_id}/inbox", "/v1/channels/shopify/inbox", identity=OPERATOR, query={"state": "parked"}),
+            "put-sku-mapping": api("PUT", "/v1/channels/{channel_id}/mappings/skus/{channel_sku}", "/v1/channels/shopify/mappings/skus/SHOP-TEE-S", {"sku": "TEE-ORG-S"}, OPERATOR),
+        },
+        "ChannelsNormalizer": {
+            "webhook-received": stream("channels", [("INSERT", None, INBOX_ITEM)]),
         },
         "ChannelsOutbox": {
-            "webhook-received": stream("channels", [("INSERT", None, INBOX_ITEM)]),
+            "webhook-processed": stream("channels", [("MODIFY", INBOX_ITEM, PROCESSED_ITEM)]),
+        },
+        "ChannelsOutboundEvents": {
+            "availability-changed": bus_event("omni.inventory", "AvailabilityChanged", {"sku": "TEE-ORG-S", "channel": "marketplace", "available": 235, "previous": 236, "crossings": [], "basis": 42}),
+            "price-changed": bus_event(
+                "omni.catalog", "PriceChanged", {"sku": "TEE-ORG-S", "product_id": "tee-organic", "channel": "marketplace", "currency": "EUR", "amount": 2199, "previous_amount": 2399, "seq": 3}
+            ),
+        },
+        "ChannelsOutboundSender": {
+            "send-availability": queue("ChannelsOutboundSenderWorkQueue", [{"channel": "marketplace", "topic": "availability", "sku": "TEE-ORG-S"}]),
         },
         "InventoryChannelSync": {
             "channel-sale-recorded": bus_event("omni.channels", "ChannelSaleRecorded", {"channel": "pos", "channel_kind": "store", "webhook_id": "pos-7731-0042", "lines": POS_SALE["data"]["lines"]}),

@@ -42,6 +42,18 @@ SECURITY_SCHEMES = {
         "in": "header",
         "description": "Stripe's webhook signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of '<t>.<raw body>' with the endpoint's signing secret>",
     },
+    "shopifyHmac": {
+        "type": "apiKey",
+        "name": "X-Shopify-Hmac-Sha256",
+        "in": "header",
+        "description": "Shopify's signature: base64 HMAC-SHA256 of the raw body with the app's secret (the channel's webhook secret)",
+    },
+    "marketplaceSignature": {
+        "type": "apiKey",
+        "name": "Marketplace-Signature",
+        "in": "header",
+        "description": "t=<unix seconds>,v1=<base64url HMAC-SHA512 of '<t>.<Marketplace-Delivery-Id>.<raw body>' with the channel's webhook secret>",
+    },
 }
 
 
@@ -91,6 +103,8 @@ CHANNEL = {"security": [{"channelKey": []}], "middlewares": [_middleware(_channe
 SHOPPER = {"security": [{"channelKey": [], "shopperToken": []}], "middlewares": [_middleware(_shopper)]}
 WEBHOOK = {"security": [{"webhookSignature": []}]}
 STRIPE_WEBHOOK = {"security": [{"stripeSignature": []}]}  # a payment provider's own scheme, verified by its SDK
+SHOPIFY_WEBHOOK = {"security": [{"shopifyHmac": []}]}
+MARKETPLACE_WEBHOOK = {"security": [{"marketplaceSignature": []}]}
 
 # The refusals each credential kind can answer (API Gateway's, and the middleware's above), by scheme.
 CREDENTIAL_ERRORS: dict[str, dict[int, str]] = {
@@ -99,6 +113,8 @@ CREDENTIAL_ERRORS: dict[str, dict[int, str]] = {
     "shopperToken": {401: "No or invalid shopper token"},
     "webhookSignature": {401: "Missing, invalid or stale webhook signature"},
     "stripeSignature": {401: "Missing, invalid or stale Stripe-Signature"},
+    "shopifyHmac": {401: "Missing or invalid HMAC, or a webhook triggered too long ago"},
+    "marketplaceSignature": {401: "Missing, invalid or stale signature"},
 }
 
 

@@ -15,7 +15,9 @@ class Channel(BaseModel):
     """A sales channel as the API knows it from the caller's credential."""
 
     id: str
-    kind: str  # storefront | store | marketplace
+    kind: str  # storefront | store | marketplace: what the channel may do (contracts' roles)
+    type: str = ""  # web | app | pos | marketplace | social: what the channel is (the registry's label)
+    format: str = "omni"  # omni | shopify | marketplace: how its server signs and shapes webhooks
     locations: tuple[str, ...] = ()  # a store channel's (POS) stores, from cdk.json: its staff act for these only
 
 
@@ -46,7 +48,11 @@ class Settings(BaseModel):
     # functions that declare they read them (DomainSpec.secrets).
     secrets: dict[str, str] = Field(default_factory=dict)
 
-    @field_validator("channels", "tables", "webhook_secrets", "outbox_tables", "queue_urls", "secrets", mode="before")
+
+    # Work queue name -> the URL of its dead-letter queue, for the functions that inspect and redrive it.
+    dead_letter_urls: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("channels", "webhook_secrets", "outbox_tables", "queue_urls", "secrets", "dead_letter_urls", "tables", mode="before")
     @classmethod
     def _parse_json(cls, value):
         return json.loads(value) if isinstance(value, str) and value else (value or {})

@@ -90,10 +90,7 @@ def transact(operations: list[dict]) -> None:
         except ClientError as error:
             if error.response["Error"]["Code"] != "TransactionCanceledException":
                 raise
-            reasons = [
-                Reason(code=None if r.get("Code") in (None, "None") else r["Code"], item=plain_typed(r.get("Item")))
-                for r in error.response.get("CancellationReasons", [])
-            ]
+            reasons = [Reason(code=None if r.get("Code") in (None, "None") else r["Code"], item=plain_typed(r.get("Item"))) for r in error.response.get("CancellationReasons", [])]
             if any(reason.code == "ConditionalCheckFailed" for reason in reasons) or attempt == _CONFLICT_RETRIES - 1:
                 raise Rejected(reasons) from error
             time.sleep(random.uniform(0, 0.01 * 2**attempt))  # a conflict: back off and try again
@@ -136,9 +133,11 @@ class Table:
     def check(self, key: dict, condition: str = "attribute_exists(pk)", values: dict | None = None, names: dict | None = None) -> dict:
         return _operation(self.name, {"Key": key, "ConditionExpression": condition, "ExpressionAttributeValues": values, "ExpressionAttributeNames": names}, "ConditionCheck")
 
-    def put_now(self, item: dict, condition: str = "attribute_not_exists(pk)", values: dict | None = None) -> bool:
-        """One conditional put outside a transaction; False when the condition refused it."""
-        arguments = {"TableName": self.name, "Item": item, "ConditionExpression": condition}
+    def put_now(self, item: dict, condition: str | None = "attribute_not_exists(pk)", values: dict | None = None) -> bool:
+        """One put outside a transaction (conditional unless `condition` is None); False when the condition refused it."""
+        arguments = {"TableName": self.name, "Item": item}
+        if condition:
+            arguments["ConditionExpression"] = condition
         if values:
             arguments["ExpressionAttributeValues"] = values
         try:
@@ -169,6 +168,29 @@ class Table:
     def batch_get(self, keys: Sequence[dict]) -> list[dict]:
         """Consistent reads of many items of this table (see the module's batch_get for several tables)."""
         return batch_get({self: keys})[self]
+
+    def delete_now(self, key: dict) -> bool:
+        """Delete one item outside a transaction; False when there was none."""
+        answer = dynamodb().delete_item(TableName=self.name, Key=key, ReturnValues="ALL_OLD")
+        return bool(answer.get("Attributes"))
+
+    def query_page(self, pk: str, *, index: str | None = None, limit: int = 50, start: dict | None = None, newest_first: bool = False) -> tuple[list[dict], dict | None]:
+        """One page of a partition (of the table or of an index): the items and the key to continue from."""
+        pk_name = "pk" if index is None else f"{index}pk"
+        arguments = {
+            "TableName": self.name,
+            "KeyConditionExpression": "#pk = :pk",
+            "ExpressionAttributeNames": {"#pk": pk_name},
+            "ExpressionAttributeValues": {":pk": pk},
+            "Limit": limit,
+            "ScanIndexForward": not newest_first,
+        }
+        if index is not None:
+            arguments["IndexName"] = index
+        if start:
+            arguments["ExclusiveStartKey"] = start
+        response = dynamodb().query(**arguments)
+        return [plain(item) for item in response.get("Items", [])], response.get("LastEvaluatedKey")
 
     def query(self, pk: str, sk_prefix: str | None = None, index: str | None = None, sk_upto: str | None = None) -> list[dict]:
         """All items of one partition (optionally with a sort key prefix or upper bound), every page."""
@@ -216,4 +238,5 @@ def batch_get(reads: Mapping[Table, Sequence[dict]]) -> dict[Table, list[dict]]:
 
 # The function's own table, for a dal that is only ever used by its own domain's functions.
 OWN = Table()
-put, update, delete, check, put_now, update_now, get, query = OWN.put, OWN.update, OWN.delete, OWN.check, OWN.put_now, OWN.update_now, OWN.get, OWN.query
+put, update, delete, check, get, query = OWN.put, OWN.update, OWN.delete, OWN.check, OWN.get, OWN.query
+put_now, update_now, delete_now, query_page = OWN.put_now, OWN.update_now, OWN.delete_now, OWN.query_page

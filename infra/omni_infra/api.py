@@ -39,6 +39,8 @@ SECURITY = {
     frozenset({"channelKey", "shopperToken"}): SHOPPER,
     frozenset({"webhookSignature"}): WEBHOOK,
     frozenset({"stripeSignature"}): WEBHOOK,  # Stripe's own signature scheme, verified by its SDK in the handler
+    frozenset({"shopifyHmac"}): WEBHOOK,  # Shopify's X-Shopify-Hmac-Sha256
+    frozenset({"marketplaceSignature"}): WEBHOOK,  # the marketplace format's Marketplace-Signature
 }
 
 
@@ -260,7 +262,7 @@ class OmniApi(Construct):
         self.channel_keys = self._channels(config)
         # The channel list as kernel.settings reads it; also for other functions that look channels up.
         self.channels_json = Stack.of(self).to_json_string(
-            {key.key_id: {"id": channel.id, "kind": channel.kind, **({"locations": list(channel.locations)} if channel.locations else {})} for channel, key in self.channel_keys}
+            {key.key_id: channel.as_settings() for channel, key in self.channel_keys}
         )
         for domain in integrations:
             functions[domain].add_environment("CHANNELS", self.channels_json)

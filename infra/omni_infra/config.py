@@ -20,6 +20,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 CDK_JSON = REPO_ROOT / "cdk.json"
 
 CHANNEL_KINDS = ("storefront", "store", "marketplace")
+CHANNEL_TYPES = ("web", "app", "pos", "marketplace", "social")
+CHANNEL_FORMATS = ("omni", "shopify", "marketplace")  # how the channel's server signs and shapes its webhooks
+_DEFAULT_TYPE = {"storefront": "web", "store": "pos", "marketplace": "marketplace"}
 
 # CloudWatch Logs accepts only these retention periods.
 _RETENTION = {
@@ -52,6 +55,12 @@ class Channel:
     id: str
     kind: str  # storefront | store | marketplace
     locations: tuple[str, ...] = ()  # a store channel's (POS) stores: its staff act for these only
+    type: str = ""  # web | app | pos | marketplace | social (default from the kind)
+    format: str = "omni"  # omni | shopify | marketplace
+
+    def as_settings(self) -> dict:
+        """The channel as kernel.settings reads it from CHANNELS."""
+        return {"id": self.id, "kind": self.kind, "type": self.type, "format": self.format} | ({"locations": list(self.locations)} if self.locations else {})
 
 
 @dataclass(frozen=True)
@@ -160,7 +169,10 @@ def _choice(settings: dict, key: str, allowed: tuple[str, ...]) -> str:
 
 
 def _channels(raw: list[dict]) -> tuple[Channel, ...]:
-    channels = tuple(Channel(id=item["id"], kind=item["kind"], locations=tuple(item.get("locations", ()))) for item in raw)
+    channels = tuple(
+        Channel(id=item["id"], kind=item["kind"], type=item.get("type") or _DEFAULT_TYPE.get(item["kind"], ""), format=item.get("format", "omni"), locations=tuple(item.get("locations", ())))
+        for item in raw
+    )
     ids = [channel.id for channel in channels]
     if len(set(ids)) != len(ids):
         raise ConfigError(f"channel ids must be unique: {ids}")
@@ -169,4 +181,10 @@ def _channels(raw: list[dict]) -> tuple[Channel, ...]:
             raise ConfigError(f"channel id {channel.id!r} must be lower-case letters, digits and dashes")
         if channel.kind not in CHANNEL_KINDS:
             raise ConfigError(f"channel {channel.id!r}: kind must be one of {CHANNEL_KINDS}")
+        if channel.type not in CHANNEL_TYPES:
+            raise ConfigError(f"channel {channel.id!r}: type must be one of {CHANNEL_TYPES}")
+        if channel.format not in CHANNEL_FORMATS:
+            raise ConfigError(f"channel {channel.id!r}: format must be one of {CHANNEL_FORMATS}")
+        if channel.format != "omni" and channel.kind == "storefront":
+            raise ConfigError(f"channel {channel.id!r}: a storefront reserves through the API; only stores and marketplaces send {channel.format} webhooks")
     return channels

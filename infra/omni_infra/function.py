@@ -257,6 +257,14 @@ class OmniFunction(Construct):
             queue.grant_send_messages(self.function)
         self.kms_grant_used()
 
+    def redrive_queues(self, dead_letters: Mapping[str, sqs.IQueue]) -> None:
+        """Read and delete the messages of these work queues' dead-letter queues (name -> DLQ), to look at
+        them and send them back (send_to grants the sending); their URLs by name in DEAD_LETTER_URLS (JSON)."""
+        self.add_environment("DEAD_LETTER_URLS", Stack.of(self).to_json_string({name: queue.queue_url for name, queue in dead_letters.items()}))
+        for queue in dead_letters.values():
+            queue.grant_consume_messages(self.function)
+        self.kms_grant_used()
+
     def redrive_outboxes(self, parked: s3.IBucket, outboxes: Mapping[str, dynamodb.ITable]) -> None:
         """Read and remove the parked stream batches of these domains' outboxes (domain -> table) and put
         their events again, with each domain's own source only; PARKED_BUCKET and OUTBOX_TABLES (JSON:

@@ -103,7 +103,7 @@ def test_errors_are_problems_and_each_route_lists_the_ones_its_shape_can_answer(
             assert answer["content"] == {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}, f"{name} {status}"
         schemes = {scheme for requirement in operation["security"] for scheme in requirement}
         parameters = operation.get("parameters", [])
-        assert (401 in errors) == bool(schemes & {"shopperToken", "webhookSignature", "stripeSignature"}), name
+        assert (401 in errors) == bool(schemes & {"shopperToken", "webhookSignature", "shopifyHmac", "marketplaceSignature", "stripeSignature"}), name
         assert (403 in errors) == bool(schemes & {"operatorIam", "channelKey"}) or "webhooks" in name, name
         assert (415 in errors) == ("requestBody" in operation), name
         assert (422 in errors) == bool(parameters or "requestBody" in operation), name

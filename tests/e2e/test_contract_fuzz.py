@@ -89,6 +89,26 @@ class StripeSignature(requests.auth.AuthBase):
 
         body = request.body or b""
         request.headers["Stripe-Signature"] = sign(self.secret, body.decode(errors="replace") if isinstance(body, bytes) else body)
+
+
+class FormatSignature(WebhookSignature):
+    """Signs as Shopify (`shopify`) or a marketplace (`marketplace`) signs, for the channel of the path
+    (/v1/webhooks/<channel>/<format>), at send time."""
+
+    def __init__(self, secrets, fmt: str):
+        super().__init__(secrets)
+        self.fmt = fmt
+
+    def __call__(self, request):
+        from channels.logic.formats import marketplace, shopify
+
+        channel = request.path_url.split("?")[0].split("/")[3]
+        body = request.body or b""
+        body = body.encode() if isinstance(body, str) else body
+        secret = self.secrets(channel) or "no-secret-for-this-channel"
+        delivery = f"fuzz-{time.time_ns()}-{next(self.ids)}"
+        signed = shopify.signed_headers(secret, delivery, "orders/create", body) if self.fmt == "shopify" else marketplace.signed_headers(secret, delivery, int(time.time()), body)
+        request.headers.update(signed)
         return request
 
 
@@ -121,12 +141,15 @@ def api(runtime):
                 secrets[channel] = None
         return secrets[channel]
 
-    sessions = {scheme: requests.Session() for scheme in ("operatorIam", "channelKey", "shopperToken", "webhookSignature", "stripeSignature")}
+    sessions = {scheme: requests.Session() for scheme in ("operatorIam", "channelKey", "shopperToken", "webhookSignature", "shopifyHmac", "marketplaceSignature", "stripeSignature")}
+
     sessions["stripeSignature"].auth = StripeSignature(runtime.stripe.webhook_secret if runtime.stripe else None)
     sessions["operatorIam"].auth = OperatorAuth()
     sessions["channelKey"].headers["x-api-key"] = runtime.api_key("web")
     sessions["shopperToken"].headers.update({"x-api-key": runtime.api_key("web"), "Authorization": runtime.mint_token("fuzz-shopper", "fuzz@example.com")})
     sessions["webhookSignature"].auth = WebhookSignature(secret)
+    sessions["shopifyHmac"].auth = FormatSignature(secret, "shopify")
+    sessions["marketplaceSignature"].auth = FormatSignature(secret, "marketplace")
     yield runtime.api_url, sessions
     for session in sessions.values():
         session.close()

@@ -13,7 +13,7 @@ SAMPLES = sorted((Path(__file__).resolve().parents[2] / "events" / "samples").gl
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_a_sample_runs_through_its_function(runtime, path):
     event = json.loads(with_local_key_ids(path.read_text(), runtime.state()))
-    if event.get("resource") == "/v1/webhooks/{channel_id}":  # signed with the sample secret, long ago
+    if event.get("resource", "").startswith("/v1/webhooks/{channel_id}"):  # signed with the sample secret, long ago
         from omni_client import OmniClient
         from support.webhooks import resigned
 

@@ -65,10 +65,14 @@ def test_authorization_follows_the_declared_security(dev, openapi_document):
             assert method["AuthorizationType"] == "COGNITO_USER_POOLS", key
             assert method["AuthorizerId"] == {"Ref": authorizer_id}, key
             assert method["ApiKeyRequired"] is True, key
-        elif schemes in ({"webhookSignature"}, {"stripeSignature"}):
+        elif schemes in WEBHOOK_SCHEMES:
             assert method["AuthorizationType"] == "NONE" and not method.get("ApiKeyRequired"), key
         else:
             pytest.fail(f"{key}: unexpected security {op['security']}")
+
+
+# Each inbound format's signature: Omni's own, Shopify's, the marketplace format's (channels.logic.formats).
+WEBHOOK_SCHEMES = ({"webhookSignature"}, {"shopifyHmac"}, {"marketplaceSignature"}, {"stripeSignature"})
 
 
 def test_only_webhook_methods_are_open(synth, openapi_document):
@@ -80,10 +84,10 @@ def test_only_webhook_methods_are_open(synth, openapi_document):
         auth = method.get("AuthorizationType", "NONE")
         if auth in ("AWS_IAM", "COGNITO_USER_POOLS") or method.get("ApiKeyRequired") is True:
             continue
-        assert operations[key]["security"] in ([{"webhookSignature": []}], [{"stripeSignature": []}]), key
+        assert set().union(*operations[key]["security"]) in WEBHOOK_SCHEMES and len(operations[key]["security"]) == 1, key
         assert key[1].startswith("/v1/webhooks/"), key
         open_methods.append(key)
-    assert sorted(open_methods) == [("POST", "/v1/webhooks/payments/{provider}"), ("POST", "/v1/webhooks/{channel_id}")]
+    assert sorted(open_methods) == [("POST", "/v1/webhooks/payments/{provider}"), ("POST", "/v1/webhooks/{channel_id}"), ("POST", "/v1/webhooks/{channel_id}/marketplace"), ("POST", "/v1/webhooks/{channel_id}/shopify")]
 
 
 def test_cognito_authorizer_uses_the_shopper_pool(dev):
@@ -141,7 +145,7 @@ def test_each_channel_has_a_key_and_a_usage_plan(synth):
     links = [p["Properties"] for p in synth.resources("AWS::ApiGateway::UsagePlanKey").values()]
     key_by_name = {k["Properties"]["Name"]: key_id for key_id, k in keys.items()}
     plan_by_name = {p["Properties"]["UsagePlanName"]: plan_id for plan_id, p in plans.items()}
-    assert len(keys) == len(plans) == len(config.channels) == 4
+    assert len(keys) == len(plans) == len(config.channels) == 6
     for channel in config.channels:
         name = f"omni-{config.stage}-channel-{channel.id}"
         key_id, plan_id = key_by_name[name], plan_by_name[name]
@@ -163,7 +167,7 @@ def test_api_functions_know_the_channels(dev):
         for channel in dev.omni.config.channels:
             key_id = keys[f"omni-dev-channel-{channel.id}"]
             rendered = rendered.replace(f"@{key_id}@", f"key-{channel.id}")
-        assert json.loads(rendered) == {f"key-{c.id}": {"id": c.id, "kind": c.kind, **({"locations": list(c.locations)} if c.locations else {})} for c in dev.omni.config.channels}
+        assert json.loads(rendered) == {f"key-{c.id}": {"id": c.id, "kind": c.kind, "type": c.type, "format": c.format, **({"locations": list(c.locations)} if c.locations else {})} for c in dev.omni.config.channels}
 
 
 def test_5xx_alarm_only_in_prod(dev, prod):

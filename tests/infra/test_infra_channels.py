@@ -1,11 +1,13 @@
 """Channel webhook secrets: one per channel, generated, KMS-encrypted, in the stateful stack, and
-readable by the webhook function alone, which finds them by channel in WEBHOOK_SECRETS."""
+readable by the webhook function (which verifies what channels send) and the outbound sender (which
+signs what Omni sends them) alone, which find them by channel in WEBHOOK_SECRETS."""
 
 from __future__ import annotations
 
 import json
 
 WEBHOOK_HANDLER = "channels.handlers.api.handler"
+SECRET_READERS = {WEBHOOK_HANDLER, "channels.handlers.outbound_sender.handler"}
 
 
 def _secrets(synth) -> dict[str, dict]:
@@ -53,7 +55,7 @@ def test_the_webhook_function_maps_each_channel_to_its_secret(synth):
 
 def test_no_other_function_knows_the_secrets(synth):
     for fn_id, fn in synth.functions().items():
-        if fn["Properties"]["Handler"] != WEBHOOK_HANDLER:
+        if fn["Properties"]["Handler"] not in SECRET_READERS:
             assert "WEBHOOK_SECRETS" not in fn["Properties"]["Environment"]["Variables"], fn_id
 
 
@@ -71,7 +73,7 @@ def test_only_the_webhook_function_reads_channel_secrets_and_exactly_these(synth
             assert _actions(statement) == ["secretsmanager:GetSecretValue"], fn_id
             assert "*" not in resources, fn_id
             assert sorted(i for i in secret_ids if i in resources) == secret_ids and len(statement["Resource"]) == len(secret_ids), fn_id
-    assert readers == {WEBHOOK_HANDLER}
+    assert readers == SECRET_READERS
 
 
 def test_profiles_functions_read_only_their_identifier_key(synth):

@@ -28,6 +28,9 @@ EXPECTED_HANDLERS = {
     "profiles.handlers.consumer.handler",  # three functions: order, payment and channel events
     "channels.handlers.api.handler",
     "channels.handlers.outbox.handler",
+    "channels.handlers.normalizer.handler",
+    "channels.handlers.outbound_events.handler",
+    "channels.handlers.outbound_sender.handler",
     "ops.handlers.api.handler",
     "payments.handlers.api.handler",
     "payments.handlers.outbox.handler",

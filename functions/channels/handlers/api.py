@@ -1,6 +1,7 @@
-"""Channel webhook routes: thin, the checks are in channels.logic.
+"""Channels routes: the webhook doors (one per inbound format) and the operator's registry, inbox and
+dead-letter routes. Thin: the rules are in channels.logic.
 
-The body and the signature headers are not declared parameters on purpose: the resolver would parse
+A webhook's body and signature headers are not declared parameters on purpose: the resolver would parse
 and validate them before the handler runs, and a webhook's body must not be read before its signature
 is verified. `unparsed_request` documents them in the OpenAPI document without the resolver touching them.
 """
@@ -10,20 +11,28 @@ from __future__ import annotations
 import base64
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from channels.logic import webhooks
+from channels.logic import inbox, registry, webhooks
+from channels.logic.formats import marketplace, shopify
 from channels.logic.signatures import ID_HEADER, TIMESTAMP_HEADER
+from channels.models.inbox import DeadLetter, DeadLetterRedriveIn, DeadLetterRedriveResult, DeadLetters, InboxDetail, InboxPage, InboxState, ReplayIn, ReplayResult
+from channels.models.marketplace import MarketplaceDelivery
+from channels.models.registry import ChannelName, ChannelView, LocationMapping, LocationMappingIn, Mappings, SkuMapping, SkuMappingIn, SubscriptionIn
+from channels.models.shopify import ShopifyWebhookBody
 from channels.models.webhooks import WEBHOOK as WEBHOOK_BODY
 from channels.models.webhooks import WebhookAccepted
+from kernel import queues
 from kernel.api import create_app, lambda_handler
-from kernel.auth import WEBHOOK
+from kernel.auth import MARKETPLACE_WEBHOOK, OPERATOR, SHOPIFY_WEBHOOK, WEBHOOK, current_caller
 from kernel.contract import require_json, unparsed_request
 from kernel.errors import errors
-from kernel.types import ChannelId
+from kernel.types import ChannelId, Identifier
 
 app = create_app()
 TAGS = ["channels"]
+Channel = Annotated[ChannelId, Path()]
+OUTBOUND_QUEUE = "OutboundSender"
 
 
 def _raw_body() -> bytes:
@@ -34,10 +43,18 @@ def _raw_body() -> bytes:
     return base64.b64decode(event.body) if event.is_base64_encoded else event.body.encode()
 
 
+def _receive(fmt: str, channel_id: str) -> WebhookAccepted:
+    require_json(app.current_event.headers)
+    return webhooks.receive(fmt, channel_id, app.current_event.headers, _raw_body())
+
+
+# --- webhook doors -------------------------------------------------------------------------------
+
+
 @app.post(
     "/v1/webhooks/<channel_id>",
     tags=TAGS,
-    summary="Receive a signed webhook from a channel: a sale that already happened, or a stock receipt",
+    summary="Receive a signed webhook from a channel: a sale or return that already happened, a stock receipt or count",
     description=(
         "The channel's server signs each delivery: Omni-Webhook-Signature is v1=<hex HMAC-SHA256 of "
         "'<Omni-Webhook-Id>.<Omni-Webhook-Timestamp>.<raw body>' with the channel's webhook secret>. "
@@ -51,13 +68,155 @@ def _raw_body() -> bytes:
             ID_HEADER: {"type": "string", "minLength": 1, "maxLength": 63, "description": "unique per delivery (a redelivery keeps it); letters, digits, . _ : -"},
             TIMESTAMP_HEADER: {"type": "string", "pattern": "^[0-9]{1,12}$", "maxLength": 12, "description": "unix seconds when it was signed, within 300 s of Omni's clock"},
         },
-        "a sale that already happened, or a stock receipt",
+        "a sale or return that already happened, a stock receipt or count",
     ),
     **WEBHOOK,
 )
-def receive_webhook(channel_id: Annotated[ChannelId, Path()]) -> WebhookAccepted:
-    require_json(app.current_event.headers)
-    return webhooks.receive(channel_id, app.current_event.headers, _raw_body())
+def receive_webhook(channel_id: Channel) -> WebhookAccepted:
+    return _receive("omni", channel_id)
+
+
+@app.post(
+    "/v1/webhooks/<channel_id>/shopify",
+    tags=TAGS,
+    summary="Receive a Shopify webhook (orders/create, orders/cancelled, refunds/create, inventory_levels/update)",
+    description=(
+        "As Shopify sends it: X-Shopify-Hmac-Sha256 is the base64 HMAC-SHA256 of the raw body with the app's secret; "
+        "X-Shopify-Webhook-Id deduplicates (a repeat is answered 200 `duplicate`: Shopify retries anything else), and a "
+        "webhook triggered more than 6 hours ago (X-Shopify-Triggered-At) is refused. The body is stored as received "
+        "and normalized later; what it became is in the channel's inbox."
+    ),
+    responses=errors(404, 422),
+    openapi_extensions=unparsed_request(
+        ShopifyWebhookBody,
+        {
+            shopify.ID_HEADER: {"type": "string", "minLength": 1, "maxLength": 63, "description": "Shopify's delivery id"},
+            shopify.TOPIC_HEADER: {"type": "string", "minLength": 1, "maxLength": 64, "description": "e.g. orders/create"},
+            shopify.TRIGGERED_HEADER: {"type": "string", "minLength": 1, "maxLength": 64, "description": "ISO 8601: when the event was triggered"},
+        },
+        "a Shopify order, refund or inventory level, as Shopify's webhooks send them",
+    ),
+    **SHOPIFY_WEBHOOK,
+)
+def receive_shopify(channel_id: Channel) -> WebhookAccepted:
+    return _receive("shopify", channel_id)
+
+
+@app.post(
+    "/v1/webhooks/<channel_id>/marketplace",
+    tags=TAGS,
+    summary="Receive a marketplace order delivery (order.created, order.cancelled: events/formats/marketplace.md)",
+    description=(
+        "Marketplace-Signature is t=<unix seconds>,v1=<base64url HMAC-SHA512 of '<t>.<Marketplace-Delivery-Id>.<raw body>'> "
+        "with the channel's webhook secret, within 300 s; a repeated delivery id is answered 200 `duplicate`."
+    ),
+    responses=errors(404, 422),
+    openapi_extensions=unparsed_request(
+        MarketplaceDelivery,
+        {marketplace.ID_HEADER: {"type": "string", "minLength": 1, "maxLength": 63, "description": "unique per delivery (a retry keeps it)"}},
+        "an order placed or cancelled on the marketplace",
+    ),
+    **MARKETPLACE_WEBHOOK,
+)
+def receive_marketplace(channel_id: Channel) -> WebhookAccepted:
+    return _receive("marketplace", channel_id)
+
+
+# --- the registry (operators) --------------------------------------------------------------------
+
+
+@app.get("/v1/channels", tags=TAGS, summary="Every channel: kind, type, inbound format, outbound subscription", **OPERATOR)
+def list_channels() -> list[ChannelView]:
+    return registry.channels()
+
+
+@app.get("/v1/channels/<channel_id>", tags=TAGS, summary="A channel of the registry", responses=errors(404), **OPERATOR)
+def get_channel(channel_id: Channel) -> ChannelView:
+    return registry.channel(channel_id)
+
+
+@app.get("/v1/channels/<channel_id>/mappings", tags=TAGS, summary="A channel's SKU and location mappings to Omni's", responses=errors(404), **OPERATOR)
+def get_mappings(channel_id: Channel) -> Mappings:
+    return registry.mappings(channel_id)
+
+
+@app.put("/v1/channels/<channel_id>/mappings/skus/<channel_sku>", tags=TAGS, summary="Map a channel's SKU to Omni's", responses=errors(404, 409), **OPERATOR)
+def put_sku_mapping(channel_id: Channel, channel_sku: Annotated[ChannelName, Path()], body: SkuMappingIn) -> SkuMapping:
+    return registry.map_sku(channel_id, channel_sku, body)
+
+
+@app.delete("/v1/channels/<channel_id>/mappings/skus/<channel_sku>", tags=TAGS, summary="Remove a SKU mapping", responses=errors(404, 409), **OPERATOR)
+def delete_sku_mapping(channel_id: Channel, channel_sku: Annotated[ChannelName, Path()]) -> SkuMapping:
+    return registry.unmap_sku(channel_id, channel_sku)
+
+
+@app.put(
+    "/v1/channels/<channel_id>/mappings/locations/<channel_location>",
+    tags=TAGS,
+    summary="Map a channel's location to Omni's (`default`: where deliveries that name no location go)",
+    responses=errors(404),
+    **OPERATOR,
+)
+def put_location_mapping(channel_id: Channel, channel_location: Annotated[ChannelName, Path()], body: LocationMappingIn) -> LocationMapping:
+    return registry.map_location(channel_id, channel_location, body)
+
+
+@app.delete("/v1/channels/<channel_id>/mappings/locations/<channel_location>", tags=TAGS, summary="Remove a location mapping", responses=errors(404), **OPERATOR)
+def delete_location_mapping(channel_id: Channel, channel_location: Annotated[ChannelName, Path()]) -> LocationMapping:
+    return registry.unmap_location(channel_id, channel_location)
+
+
+@app.put("/v1/channels/<channel_id>/subscription", tags=TAGS, summary="Subscribe a channel to availability and price updates (signed webhooks)", responses=errors(404), **OPERATOR)
+def put_subscription(channel_id: Channel, body: SubscriptionIn) -> ChannelView:
+    return registry.subscribe(channel_id, body)
+
+
+@app.delete("/v1/channels/<channel_id>/subscription", tags=TAGS, summary="Stop a channel's outbound updates", responses=errors(404), **OPERATOR)
+def delete_subscription(channel_id: Channel) -> ChannelView:
+    return registry.unsubscribe(channel_id)
+
+
+# --- the inbox (operators) -----------------------------------------------------------------------
+
+
+@app.get("/v1/channels/<channel_id>/inbox", tags=TAGS, summary="A channel's inbox entries in one state, newest first", responses=errors(404), **OPERATOR)
+def list_inbox(
+    channel_id: Channel,
+    state: Annotated[InboxState, Query()] = "parked",
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    after: Annotated[str | None, Query(max_length=2000)] = None,
+) -> InboxPage:
+    return inbox.entries(channel_id, state, limit, after)
+
+
+@app.get("/v1/channels/<channel_id>/inbox/<webhook_id>", tags=TAGS, summary="One inbox entry: its raw body, history and events", responses=errors(404), **OPERATOR)
+def get_inbox_entry(channel_id: Channel, webhook_id: Annotated[Identifier, Path()]) -> InboxDetail:
+    return inbox.entry(channel_id, webhook_id)
+
+
+@app.post(
+    "/v1/channels/<channel_id>/inbox/replay",
+    tags=TAGS,
+    summary="Normalize inbox entries again (after a mapping or a fix); their events are published again, applied once",
+    responses=errors(404),
+    **OPERATOR,
+)
+def replay_inbox(channel_id: Channel, body: ReplayIn) -> ReplayResult:
+    return inbox.replay(channel_id, body.webhook_ids, current_caller(app).operator or "operator")
+
+
+# --- outbound dead letters (operators) -----------------------------------------------------------
+
+
+@app.get("/v1/outbound/dead-letters", tags=TAGS, summary="A look at the outbound updates that failed every try (left in the queue)", **OPERATOR)
+def get_dead_letters(limit: Annotated[int, Query(ge=1, le=10)] = 10) -> DeadLetters:
+    return DeadLetters(queue=OUTBOUND_QUEUE, messages=[DeadLetter(**letter) for letter in queues.dead_letters(OUTBOUND_QUEUE, limit)])
+
+
+@app.post("/v1/outbound/dead-letters/redrive", tags=TAGS, summary="Send dead-lettered outbound updates again (each sends the newest figure)", **OPERATOR)
+def redrive_dead_letters(body: DeadLetterRedriveIn) -> DeadLetterRedriveResult:
+    moved, remaining = queues.redrive(OUTBOUND_QUEUE, body.limit)
+    return DeadLetterRedriveResult(moved=moved, remaining=remaining)
 
 
 handler = lambda_handler(app)

@@ -1,25 +1,24 @@
-"""Which channels events an item change means (the outbox mapper: pure, no I/O)."""
+"""Which channels events an item change means (the outbox mapper: pure, no I/O).
+
+An inbox entry is published when it becomes processed: its normalized events, stored on it by the
+normalizer, rebuilt as the models they were. A replay publishes them again (through received, then
+processed): consumers are idempotent on the business keys the events carry (the webhook id, the channel
+order id), so a replay applies nothing twice."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from channels.models.events import ChannelSaleRecorded, SoldLine, StockReceiptPosted
+from channels.models.events import NORMALIZED_EVENTS
 from kernel.envelope import DomainEvent
 from kernel.outbox import Change
 
 
 def events_from_change(change: Change) -> Iterator[DomainEvent]:
-    new = change.new
-    if new is None or change.old is not None or new.get("type") != "webhook":
-        return  # an inbox item is written once; later changes are TTL clean-ups
-    payload, data = new["payload"], new["payload"]["data"]
-    if payload["type"] == "sale":
-        yield ChannelSaleRecorded(
-            channel=new["channel"],
-            channel_kind=new["channel_kind"],
-            webhook_id=new["webhook_id"],
-            lines=[SoldLine(**line) for line in data["lines"]],
-        )
-    elif payload["type"] == "receipt":
-        yield StockReceiptPosted(channel=new["channel"], webhook_id=new["webhook_id"], sku=data["sku"], location_id=data["location_id"], quantity=data["quantity"])
+    new, old = change.new, change.old
+    if new is None or new.get("type") != "webhook" or new.get("state") != "processed":
+        return
+    if old is not None and old.get("state") == "processed":
+        return  # already published (a duplicate's audit line, a TTL clean-up)
+    for event in new.get("normalized") or []:
+        yield NORMALIZED_EVENTS[event["type"]].model_validate(event["data"])

@@ -12,7 +12,7 @@ from channels.models.webhooks import SOURCE_EVENT_ID, WEBHOOK, Webhook
 from kernel.errors import Unprocessable
 from kernel.strict_json import loads as strict_json
 
-_TAGS = ("sale", "receipt")
+_TAGS = ("sale", "receipt", "count", "return")
 
 
 def parse_body(body: bytes) -> Webhook:
@@ -37,11 +37,11 @@ def _field_error(item: dict) -> dict:
     return {"in": "body", "field": ".".join(str(part) for part in location) or "body", "type": item["type"], "message": item.get("msg", "invalid value")}
 
 
-def check_webhook_id(channel_id: str, webhook_id: str) -> None:
+def check_webhook_id(channel_id: str, webhook_id: str, header: str = ID_HEADER) -> None:
     try:
         SOURCE_EVENT_ID.validate_python(webhook_id)
         SOURCE_EVENT_ID.validate_python(f"{channel_id}:{webhook_id}")
     except ValidationError:
         limit = 63 - len(channel_id)
-        message = f"{ID_HEADER} must be letters, digits, . _ : - (starting with a letter or digit), at most {limit} characters"
-        raise Unprocessable(message, errors=[{"in": "header", "field": ID_HEADER, "type": "invalid_webhook_id", "message": message}]) from None
+        message = f"{header} must be letters, digits, . _ : - (starting with a letter or digit), at most {limit} characters"
+        raise Unprocessable(message, errors=[{"in": "header", "field": header, "type": "invalid_webhook_id", "message": message}]) from None

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, TypeAdapter
+from pydantic import ConfigDict, Field, StrictInt, TypeAdapter, model_validator
 
 from kernel.model import Model
-from kernel.types import Identifier, Quantity, SkuCode
+from kernel.types import Count, Identifier, Quantity, SkuCode
 
 # Inventory applies a webhook once per "<channel>:<Omni-Webhook-Id>", its source event id: that key
 # must be an Identifier, so the id is checked in that form (the channel's id leaves room for the rest).
@@ -54,10 +54,58 @@ class ReceiptWebhook(Model):
     data: ReceiptData
 
 
-Webhook = Annotated[SaleWebhook | ReceiptWebhook, Field(discriminator="type")]
+class CountData(Model):
+    model_config = ConfigDict(extra="forbid")
+
+    sku: SkuCode
+    location_id: Identifier
+    quantity: Count = Field(description="the counted figure: on hand becomes this")
+    count_version: StrictInt = Field(ge=1, le=10**15, description="grows with every count of this SKU and location (e.g. epoch milliseconds): an older count is ignored")
+
+
+class CountWebhook(Model):
+    """A cycle count at a location (a warehouse system's stock figure): absolute, versioned."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["count"]
+    data: CountData
+
+
+class ReturnedLineIn(Model):
+    model_config = ConfigDict(extra="forbid")
+
+    sku: SkuCode
+    location_id: Identifier
+    quantity: Quantity
+    damaged: Count = Field(0, description="units of `quantity` not fit to sell again: not put back into stock")
+
+    @model_validator(mode="after")
+    def _damaged_within_quantity(self):
+        if self.damaged > self.quantity:
+            raise ValueError("damaged cannot exceed quantity")
+        return self
+
+
+class ReturnData(Model):
+    model_config = ConfigDict(extra="forbid")
+
+    lines: list[ReturnedLineIn] = Field(min_length=1, max_length=25)
+
+
+class ReturnWebhook(Model):
+    """Units a shopper brought back at a POS: the sellable ones go back into the location's stock."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["return"]
+    data: ReturnData
+
+
+Webhook = Annotated[SaleWebhook | ReceiptWebhook | CountWebhook | ReturnWebhook, Field(discriminator="type")]
 WEBHOOK = TypeAdapter(Webhook)
 
 
 class WebhookAccepted(Model):
-    id: str = Field(description="the sender's Omni-Webhook-Id")
-    status: Literal["accepted"] = "accepted"
+    id: str = Field(description="the sender's delivery id (Omni-Webhook-Id, X-Shopify-Webhook-Id, Marketplace-Delivery-Id)")
+    status: Literal["accepted", "duplicate"] = Field("accepted", description="duplicate: this id was accepted before; nothing was done now")

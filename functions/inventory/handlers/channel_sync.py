@@ -1,5 +1,7 @@
 """Applies what channels report in their webhooks: sales that already happened (and channels' orders,
-whose stock is taken the same way), and stock receipts.
+whose stock is taken the same way), stock receipts, and counts (absolute figures: the highest
+count_version wins, so a count older than the one applied is dropped as stale, and out-of-order updates
+of one SKU end at the newest).
 
 Both are idempotent by the webhook id in the channel's own key scope, so a redelivered event changes
 nothing, and both happen only at locations that serve the channel. The channel's kind comes from the
@@ -17,13 +19,13 @@ from __future__ import annotations
 
 import hashlib
 
-from channels.models.events import ChannelSaleRecorded, StockReceiptPosted  # the channels' published contract, not its tables
+from channels.models.events import ChannelSaleRecorded, StockCountPosted, StockReceiptPosted  # the channels' published contract, not its tables
 from inventory.logic.adjustments import adjust, record_sale
 from inventory.models.inbound import ChannelOrderReceived
 from inventory.models.stock import AdjustmentIn, AdjustmentKind, SaleIn, SaleLineIn
 from kernel.consumer import Reaction, event_handler
 from kernel.envelope import Envelope
-from kernel.errors import Forbidden, IdempotencyKeyReused, NotFound
+from kernel.errors import Conflict, Forbidden, IdempotencyKeyReused, NotFound
 from kernel.observability import logger, metrics
 from kernel.settings import Channel, settings
 
@@ -71,6 +73,26 @@ def _receipt(event: Envelope) -> None:
     )
 
 
+def _count(event: Envelope) -> None:
+    count = event.unwrap(StockCountPosted)
+    body = AdjustmentIn(
+        source_event_id=count.webhook_id,
+        kind=AdjustmentKind.count,
+        sku=count.sku,
+        location_id=count.location_id,
+        quantity=count.quantity,
+        count_version=count.count_version,
+        reason=f"count reported by channel {count.channel}",
+    )
+    try:
+        adjust(body, _registered(count.channel))
+    except Conflict as stale:
+        if stale.code != "stale_count":
+            raise
+        logger.info("an older count than the one applied: dropped", extra={"sku": count.sku, "location_id": count.location_id, "count_version": count.count_version})
+        metrics.add_metric(name="StaleCountsDropped", unit="Count", value=1)
+
+
 def _dropping_unknown_items(reaction: Reaction) -> Reaction:
     def react(event: Envelope) -> None:
         try:
@@ -87,5 +109,6 @@ handler = event_handler(
         "ChannelSaleRecorded": _dropping_unknown_items(_sale),
         "StockReceiptPosted": _dropping_unknown_items(_receipt),
         "ChannelOrderReceived": _dropping_unknown_items(_channel_order),
+        "StockCountPosted": _dropping_unknown_items(_count),
     }
 )

@@ -38,12 +38,13 @@ def _replayed(scope: str, expected: Adjustment, fields: dict[str, str], **reques
 
 
 def adjust(body: AdjustmentIn, channel: Channel | None = None) -> Adjustment:
-    """An operator's change (channel None), or a receipt a channel reported at a location it serves."""
+    """An operator's change (channel None), or a receipt or count a channel (a store's or warehouse's system,
+    a Shopify-managed location) reported at a location it serves."""
     if body.kind is AdjustmentKind.count and body.count_version is None:
         raise Unprocessable("a count needs count_version", errors=[{"in": "body", "field": "count_version", "type": "missing"}])
     if body.kind is not AdjustmentKind.count and body.quantity == 0:
         raise Unprocessable("quantity must be greater than 0", errors=[{"in": "body", "field": "quantity", "type": "greater_than"}])
-    if channel is not None and (channel.kind == "storefront" or body.kind is not AdjustmentKind.receipt):
+    if channel is not None and (channel.kind == "storefront" or body.kind not in (AdjustmentKind.receipt, AdjustmentKind.count)):
         raise Forbidden(f"channel {channel.id} ({channel.kind}) may not post a {body.kind.value}")
     scope = scope_of(channel)
     counted = {"count_version": body.count_version} if body.kind is AdjustmentKind.count else {}

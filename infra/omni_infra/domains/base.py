@@ -53,10 +53,14 @@ class Stream:
 
 @dataclass(frozen=True)
 class OnEvent:
-    """Consumes events of the omni bus: `source` and one of `detail_types`."""
+    """Consumes events of the omni bus: from `source` (one, or a tuple of them) and one of `detail_types`."""
 
-    source: str
+    source: str | tuple[str, ...]
     detail_types: tuple[str, ...]
+
+    @property
+    def sources(self) -> list[str]:
+        return [self.source] if isinstance(self.source, str) else list(self.source)
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,7 @@ class FunctionSpec:
     # TABLES (domain -> table name, its own included). E.g. checkout: writes_to=("inventory",).
     writes_to: tuple[str, ...] = ()
     reads_secrets: tuple[str, ...] = ()  # names of the domain's own secrets it may read (their ARNs in SECRETS)
+    redrives: tuple[str, ...] = ()  # names of OnQueue functions whose dead-letter queues it may read and send back
 
 
 @dataclass(frozen=True)
@@ -144,7 +149,7 @@ def outbox(handler: str, **options) -> FunctionSpec:
 
 
 def on_event(
-    name: str, handler: str, *, source: str, detail_types: list[str] | tuple[str, ...], **options
+    name: str, handler: str, *, source: str | tuple[str, ...], detail_types: list[str] | tuple[str, ...], **options
 ) -> FunctionSpec:
     return FunctionSpec(name, handler, OnEvent(source, tuple(detail_types)), **options)
 
@@ -248,7 +253,7 @@ class DomainServices(Construct):
                     raise ValueError(f"domain {spec.name}: {item.name} consumes a stream but there is no table")
                 triggers.stream_consumer(table, fn, only=trigger.only, dead_letter_queue=trigger.dead_letter_queue)
             elif isinstance(trigger, OnEvent):
-                pattern = events.EventPattern(source=[trigger.source], detail_type=list(trigger.detail_types))
+                pattern = events.EventPattern(source=trigger.sources, detail_type=list(trigger.detail_types))
                 triggers.event_consumer(fn, pattern)
             elif isinstance(trigger, Every):
                 triggers.scheduled(fn, Duration.minutes(trigger.minutes))
@@ -258,11 +263,14 @@ class DomainServices(Construct):
                 raise TypeError(f"unknown trigger {trigger!r}")
 
         for item in spec.functions:  # after every queue exists: a sender may be declared before its queue
-            if item.sends_to:
-                unknown = set(item.sends_to) - set(self.queues)
-                if unknown:
-                    raise ValueError(f"domain {spec.name}: {item.name} sends to {sorted(unknown)}, which are no OnQueue functions")
-                self.functions[item.name].send_to({name: self.queues[name].queue for name in item.sends_to})
+            senders = (*item.sends_to, *(name for name in item.redrives if name not in item.sends_to))  # a redrive sends back
+            unknown = set(senders) - set(self.queues)
+            if unknown:
+                raise ValueError(f"domain {spec.name}: {item.name} sends to {sorted(unknown)}, which are no OnQueue functions")
+            if senders:
+                self.functions[item.name].send_to({name: self.queues[name].queue for name in senders})
+            if item.redrives:
+                self.functions[item.name].redrive_queues({name: self.queues[name].dlq.queue for name in item.redrives})
 
 
 def _composable(domain: str, item: FunctionSpec, others: Mapping[str, tuple[dynamodb.ITable, TableSpec]]) -> dict[str, tuple[dynamodb.ITable, tuple[str, ...]]]:

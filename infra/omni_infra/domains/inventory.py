@@ -35,7 +35,7 @@ SPEC = DomainSpec(
             "ChannelSync",
             "inventory.handlers.channel_sync.handler",
             source="omni.channels",
-            detail_types=["ChannelSaleRecorded", "StockReceiptPosted", "ChannelOrderReceived"],
+            detail_types=["ChannelSaleRecorded", "StockReceiptPosted", "ChannelOrderReceived", "StockCountPosted"],
             knows_channels=True,  # the channel's kind comes from the registry, not the event
         ),
         on_event("Returns", "inventory.handlers.returns.handler", source="omni.orders", detail_types=["ReturnReceived"]),

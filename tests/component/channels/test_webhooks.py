@@ -1,13 +1,14 @@
-"""POST /v1/webhooks/<channel_id> through API Gateway events, and the inbox's stream through the
-outbox onto the bus, under moto (secrets in moto's Secrets Manager)."""
+"""POST /v1/webhooks/<channel_id> (Omni's own format) through API Gateway events, and the inbox's stream
+through the normalizer and the outbox onto the bus, under moto (secrets in moto's Secrets Manager)."""
 
 import json
 import time
 
 import pytest
 
-from channels.handlers import api, outbox
-from support.triggers import Context, stream_event
+from channels.handlers import api
+from component.channels.conftest import refusals, settle
+from support.triggers import Context
 from support.webhooks import TEST_SECRETS as SECRETS
 from support.webhooks import receipt, sale, signed, webhook_event
 
@@ -24,16 +25,21 @@ def send(channel_id: str, webhook_id: str, body, *, secret: str | None = None, a
 
 
 def publish(channels) -> list[dict]:
-    """Run what the cloud runs next: the outbox on the new stream records; what reached the bus."""
-    assert outbox.handler(stream_event(channels.stream_records(), channels.stream_arn), Context()) == {"batchItemFailures": []}
-    return channels.captured(channels.queue)
+    """Run what the cloud runs next (normalizer, outbox); what reached the bus."""
+    return settle(channels)
+
+
+def stored(channels) -> list[dict]:
+    """Everything but the audit rows of refusals."""
+    return [item for item in channels.items() if not item["pk"]["S"].startswith("REFUSED#")]
 
 
 def test_a_signed_sale_is_accepted_recorded_once_and_published_as_channel_sale_recorded(channels):
     status, body = send("pos", "pos-1", SALE)
     assert (status, body) == (202, {"id": "pos-1", "status": "accepted"})
     [item] = channels.items()
-    assert (item["pk"]["S"], item["sk"]["S"], item["channel_kind"]["S"]) == ("WEBHOOK#pos", "pos-1", "store")
+    assert (item["pk"]["S"], item["sk"]["S"], item["channel_kind"]["S"], item["state"]["S"]) == ("WEBHOOK#pos", "pos-1", "store", "received")
+    assert json.loads(item["raw"]["S"]) == SALE  # stored raw, before anything else
     assert int(item["ttl"]["N"]) - int(time.time()) == pytest.approx(30 * 86_400, abs=60)
     [event] = publish(channels)
     assert (event["source"], event["detail-type"]) == ("omni.channels", "ChannelSaleRecorded")
@@ -50,12 +56,13 @@ def test_a_signed_receipt_is_published_as_stock_receipt_posted(channels):
 def test_a_replayed_delivery_is_409_and_neither_written_nor_published_twice(channels):
     assert send("pos", "pos-1", SALE)[0] == 202
     assert len(publish(channels)) == 1
-    before = channels.items()
     status, body = send("pos", "pos-1", SALE)
     assert (status, body["code"]) == (409, "duplicate_delivery")
     status, body = send("pos", "pos-1", sale(("TEE-S", "paris", 5)))  # same id, other content: still the same delivery
     assert (status, body["code"]) == (409, "duplicate_delivery")
-    assert channels.items() == before
+    [item] = channels.items()
+    assert json.loads(item["raw"]["S"]) == SALE and item["duplicates"]["N"] == "2"  # the first body kept; an audit line per repeat
+    assert [line["M"]["state"]["S"] for line in item["history"]["L"]] == ["received", "processed", "duplicate", "duplicate"]
     assert publish(channels) == []
 
 
@@ -63,15 +70,22 @@ def test_the_same_id_from_another_channel_is_another_delivery(channels):
     assert send("pos", "shared-1", SALE)[0] == 202
     assert send("marketplace", "shared-1", SALE)[0] == 202
     assert len(channels.items()) == 2
+    assert len(publish(channels)) == 2
 
 
-def refused(channels, status: int, code: str, attempt) -> dict:
-    """`attempt()` is answered with `status` and `code` as problem+json, and the table is unchanged."""
-    before = channels.items()
+def refused(channels, status: int, code: str, attempt, audited: bool = True) -> dict:
+    """`attempt()` is answered with `status` and `code` as problem+json, nothing is stored but one audit
+    row of the refusal (none for a 415, refused before the webhook's door), and nothing is published."""
+    publish(channels)  # what was accepted before settles first
+    before, audits = stored(channels), len(refusals(channels))
     answer_status, answer = attempt()
     assert (answer_status, answer["code"]) == (status, code), answer
     assert answer["status"] == status and answer["type"].endswith(code)
-    assert channels.items() == before, "nothing may be written on an error"
+    assert stored(channels) == before, "nothing may be written on an error"
+    new = refusals(channels)[audits:] if audited else []
+    assert len(refusals(channels)) == audits + (1 if audited else 0)
+    assert all(row["code"] == code and row["state"] == "refused" for row in new), new
+    assert publish(channels) == []
     return answer
 
 
@@ -119,7 +133,7 @@ def test_a_storefront_can_neither_report_a_sale_nor_post_a_receipt(channels):
 @pytest.mark.parametrize("content_type", ["text/plain", "application/xml", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded"])
 def test_a_body_that_is_not_json_is_415_even_when_signed_and_writes_nothing(channels, content_type):
     raw, headers = signed(SECRETS["pos"], "pos-415", SALE)
-    refused(channels, 415, "unsupported_media_type", lambda: post_as("pos", raw, headers, content_type))
+    refused(channels, 415, "unsupported_media_type", lambda: post_as("pos", raw, headers, content_type), audited=False)
 
 
 def post_as(channel_id: str, raw: bytes, headers: dict, content_type: str) -> tuple[int, dict]:
@@ -147,4 +161,4 @@ def test_a_media_type_is_case_insensitive_and_a_malformed_one_is_415(channels):
     raw, headers = signed(SECRETS["pos"], "pos-upper", SALE)
     assert post_as("pos", raw, headers, "APPLICATION/JSON; CHARSET=UTF-8")[0] == 202
     raw, headers = signed(SECRETS["pos"], "pos-malformed", SALE)
-    refused(channels, 415, "unsupported_media_type", lambda: post_as("pos", raw, headers, ";"))
+    refused(channels, 415, "unsupported_media_type", lambda: post_as("pos", raw, headers, ";"), audited=False)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from channels.models.events import ChannelSaleRecorded, SoldLine, StockReceiptPosted
+from channels.models.events import ChannelSaleRecorded, SoldLine, StockCountPosted, StockReceiptPosted
 from inventory.handlers import api, catalog_sync, channel_sync, outbox
 from kernel.envelope import Envelope
 from kernel.errors import Conflict
@@ -122,3 +122,25 @@ def test_a_webhook_sale_reusing_an_id_the_channel_already_used_for_another_sale_
     channel_sync.handler(pos_sale("till-77", 2), Context())
     assert store.items() == before and on_hand() == 9
     assert capsys.readouterr().out.count('"ChannelEventsDropped":[1.0]') == 1
+
+
+def count(webhook_id: str, quantity: int, version: int, channel: str = "marketplace") -> dict:
+    return bus_event(StockCountPosted(channel=channel, webhook_id=webhook_id, sku="TEE-S", location_id="paris", quantity=quantity, count_version=version))
+
+
+def test_out_of_order_counts_of_one_sku_end_at_the_newest_and_a_redelivery_changes_nothing(store, capsys):
+    """Shopify inventory levels (or a warehouse's counts) arrive in any order: the highest version wins."""
+    for webhook_id, quantity, version in [("lvl-2", 30, 2_000), ("lvl-3", 25, 3_000), ("lvl-1", 99, 1_000)]:
+        channel_sync.handler(count(webhook_id, quantity, version), Context())
+    assert on_hand() == 25  # lvl-1 (the oldest, delivered last) was dropped as stale
+    assert capsys.readouterr().out.count('"StaleCountsDropped":[1.0]') == 1
+    after = store.items()
+    channel_sync.handler(count("lvl-3", 25, 3_000), Context())  # the newest, delivered again
+    channel_sync.handler(count("lvl-2", 30, 2_000), Context())  # an older one, delivered again: its ledger row answers
+    assert store.items() == after and on_hand() == 25
+
+
+def test_a_storefront_cannot_post_a_count(store, capsys):
+    before = store.items()
+    channel_sync.handler(count("web-lvl", 0, 5_000, channel="web"), Context())
+    assert store.items() == before and '"ChannelEventsDropped"' in capsys.readouterr().out
