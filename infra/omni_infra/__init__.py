@@ -1,4 +1,4 @@
-"""Omni's CDK app: `build_app()` assembles both stacks; infra/app.py synthesizes them."""
+"""Omni's CDK app: `build_app()` assembles its stacks; infra/app.py synthesizes them."""
 
 from omni_infra.build import OmniApp, build_app
 

@@ -1,4 +1,4 @@
-"""Assemble the app: config from context, the two stacks, cdk-nag."""
+"""Assemble the app: config from context, the stacks (stateful, stateless, alarms), cdk-nag."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from aws_cdk import App, Environment
 from omni_infra import nag
 from omni_infra.config import REPO_ROOT, Config, load_cdk_json_context
 from omni_infra.layer import LAYER_BUILD
+from omni_infra.monitoring import AlarmsStack
 from omni_infra.stateful_stack import StatefulStack
 from omni_infra.stateless_stack import StatelessStack
 
@@ -25,6 +26,7 @@ class OmniApp:
     config: Config
     stateful: StatefulStack
     stateless: StatelessStack
+    alarms: AlarmsStack
 
 
 def build_app(
@@ -60,15 +62,24 @@ def build_app(
         description=f"Omni {config.stage}: data (tables, bus, user pool, key)",
         termination_protection=config.deletion_protection,
     )
+    alarms = AlarmsStack(
+        app,
+        f"{config.prefix}-alarms",
+        prefix=config.prefix,
+        key=stateful.key,
+        env=env,
+        description=f"Omni {config.stage}: the alarm topic and every alarm",
+    )
     stateless = StatelessStack(
         app,
         f"{config.prefix}-stateless",
         config=config,
         data=stateful,
+        monitoring=alarms.monitoring,
         openapi=openapi,
         layer_dir=layer_dir,
         env=env,
         description=f"Omni {config.stage}: functions, API, rules, stream mappings",
     )
     nag.enable(app)
-    return OmniApp(app=app, config=config, stateful=stateful, stateless=stateless)
+    return OmniApp(app=app, config=config, stateful=stateful, stateless=stateless, alarms=alarms)

@@ -1,8 +1,10 @@
-"""One alarm topic per stage; every alarm of the app notifies it."""
+"""One alarm topic per stage; every alarm of the app notifies it. Topic and alarms live in their own stack
+(`omni-<stage>-alarms`): the functions, API and rules of the stateless stack are close to CloudFormation's
+500 resources a stack, and alarms only read metrics of the other stacks (decision 52)."""
 
 from __future__ import annotations
 
-from aws_cdk import Duration
+from aws_cdk import Duration, Names, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
 from aws_cdk import aws_kms as kms
@@ -32,8 +34,8 @@ class Monitoring(Construct):
         evaluation_periods: int = 1,
     ) -> cloudwatch.Alarm:
         alarm = cloudwatch.Alarm(
-            scope,
-            id,
+            self,
+            Names.unique_id(scope) + id,  # in the alarms stack, named after what it watches
             metric=metric,
             threshold=threshold,
             comparison_operator=comparison,
@@ -47,3 +49,11 @@ class Monitoring(Construct):
 
 FIVE_MINUTES = Duration.minutes(5)
 ONE_MINUTE = Duration.minutes(1)
+
+
+class AlarmsStack(Stack):
+    """The stage's alarm topic and every alarm (they depend on the stacks they watch, never the reverse)."""
+
+    def __init__(self, scope: Construct, id: str, *, prefix: str, key: kms.IKey, **kwargs) -> None:
+        super().__init__(scope, id, **kwargs)
+        self.monitoring = Monitoring(self, "Monitoring", prefix=prefix, key=key)

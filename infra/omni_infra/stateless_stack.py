@@ -31,13 +31,13 @@ class StatelessStack(Stack):
         config: Config,
         data: StatefulStack,
         openapi: Path,
+        monitoring: Monitoring,
         layer_dir: Path = LAYER_BUILD,
         **kwargs,
     ) -> None:
         super().__init__(scope, id, **kwargs)
         self.config = config
 
-        monitoring = Monitoring(self, "Monitoring", prefix=config.prefix, key=data.key)
         self.platform = Platform(
             config=config,
             code=functions_code(),

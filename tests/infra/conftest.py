@@ -29,6 +29,7 @@ class Synth:
     outdir: Path
     stateful_json: dict
     stateless_json: dict
+    alarms_json: dict
     stateful: Template
     stateless: Template
 
@@ -37,8 +38,19 @@ class Synth:
         return self.omni.config.stage
 
     def resources(self, type_: str, stack: str = "stateless") -> dict[str, dict]:
-        template = self.stateless_json if stack == "stateless" else self.stateful_json
-        return {key: value for key, value in template["Resources"].items() if value["Type"] == type_}
+        """Resources of a type in the stateful or the stateless stack; the alarms stack counts as part of the
+        stateless one (its alarms watch what the stateless stack holds)."""
+        templates = [self.stateful_json] if stack == "stateful" else [self.stateless_json, self.alarms_json]
+        return {key: value for template in templates for key, value in template["Resources"].items() if value["Type"] == type_}
+
+    def watched(self, dimension_value) -> str:
+        """The logical id an alarm's dimension names: a Ref/GetAtt, or the stateless stack's export of it."""
+        if "Fn::GetAtt" in dimension_value:
+            return dimension_value["Fn::GetAtt"][0]
+        if "Ref" in dimension_value:
+            return dimension_value["Ref"]
+        export = dimension_value["Fn::ImportValue"].split(":", 1)[1]
+        return max((key for key in self.stateless_json["Resources"] if export.startswith(f"ExportsOutputFnGetAtt{key}") or export.startswith(f"ExportsOutputRef{key}")), key=len)
 
     def functions(self) -> dict[str, dict]:
         return self.resources("AWS::Lambda::Function")
@@ -91,11 +103,13 @@ def _synth(stage: str, tmp: Path) -> Synth:
     assembly = omni.app.synth()
     stateful_json = assembly.get_stack_by_name(omni.stateful.stack_name).template
     stateless_json = assembly.get_stack_by_name(omni.stateless.stack_name).template
+    alarms_json = assembly.get_stack_by_name(omni.alarms.stack_name).template
     return Synth(
         omni=omni,
         outdir=outdir,
         stateful_json=stateful_json,
         stateless_json=stateless_json,
+        alarms_json=alarms_json,
         stateful=Template.from_json(stateful_json),
         stateless=Template.from_json(stateless_json),
     )

@@ -45,7 +45,7 @@ def test_every_acknowledgement_has_a_reason():
 
 def test_cfn_lint_passes_on_both_stages(dev, prod):
     templates = sorted(str(p) for synth in (dev, prod) for p in synth.outdir.glob("*.template.json"))
-    assert len(templates) == 4
+    assert len(templates) == 6  # stateful, stateless and alarms, per stage
     result = subprocess.run(
         [sys.executable, "-c", CFN_LINT, "--config-file", str(REPO_ROOT / ".cfnlintrc"), *templates],
         capture_output=True,

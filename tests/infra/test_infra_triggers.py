@@ -22,7 +22,7 @@ def _dlq_alarm_queues(synth) -> set[str]:
             assert props["Threshold"] == 0
             assert props["AlarmActions"], "alarms notify the alarm topic"
             (dimension,) = props["Dimensions"]
-            queues.add(dimension["Value"]["Fn::GetAtt"][0])
+            queues.add(synth.watched(dimension["Value"]))
     return queues
 
 
@@ -69,7 +69,7 @@ def test_the_parked_batches_bucket_is_encrypted_private_tls_only_and_expires(syn
 
 
 def test_the_webhook_processor_sees_only_inbox_inserts_and_dead_letters_what_keeps_failing(synth):
-    (fn_id,) = _processors(synth)
+    fn_id, _ = synth.function_by_handler("payments.handlers.webhook_processor.handler")
     (mapping,) = [m["Properties"] for m in synth.resources("AWS::Lambda::EventSourceMapping").values() if m["Properties"]["FunctionName"] == {"Ref": fn_id}]
     assert synth.table_id("payments") in json.dumps(mapping["EventSourceArn"])
     assert (mapping["BisectBatchOnFunctionError"], mapping["FunctionResponseTypes"], mapping["MaximumRetryAttempts"]) == (True, ["ReportBatchItemFailures"], 5)

@@ -71,7 +71,7 @@ class CheckoutIn(Model):
 
 class CheckoutConfig(Model):
     """How Omni prices a checkout: cdk.json context `checkout` (camelCase names), handed to the orders API as
-    CHECKOUT (decision 34)."""
+    CHECKOUT (decision 39)."""
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
 

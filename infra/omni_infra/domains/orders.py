@@ -6,7 +6,7 @@ from omni_infra.config import CDK_JSON
 from omni_infra.domains.base import DomainData, DomainServices, DomainSpec, TableSpec, api, on_event, outbox
 
 # How checkout prices an order (currencies, shipping rates, tax rates, tax-inclusive price books, payment
-# deadline, splits, location priorities): cdk.json context `checkout`, decision 34.
+# deadline, splits, location priorities): cdk.json context `checkout`, decision 39.
 CHECKOUT = json.loads(CDK_JSON.read_text())["context"].get("checkout", {})
 
 SPEC = DomainSpec(
