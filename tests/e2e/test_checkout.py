@@ -85,7 +85,8 @@ def test_journey_b_a_split_shipment_from_a_warehouse_and_a_store_with_its_explan
     order = web.get(f"/v1/orders/{placed.json()['order_id']}").json()
     assert order["delivery"] == "split"
     assert [(fulfilment["location_id"], fulfilment["lines"]) for fulfilment in order["fulfilments"]] == [("ck-lyon", ["1"]), ("ck-marseille", ["2"])]
-    assert order["sourcing"]["explanation"] == ["ck-lyon: chosen, 5 of 6 units (392 km)", "ck-marseille: chosen, 1 of 6 units (660 km)", "ck-paris: skipped, no stock"]
+    explained = [sentence for sentence in order["sourcing"]["explanation"] if sentence.startswith("ck-")]  # the runtime is shared: other modules' sites too
+    assert explained == ["ck-lyon: chosen, 5 of 6 units (392 km)", "ck-marseille: chosen, 1 of 6 units (660 km)", "ck-paris: skipped, no stock"]
     assert order["totals"]["shipping"] == 590 + 300 and order["totals"]["grand_total"] == 5 * 1999 + 1200 + 890
     runtime.wait_idle(30)
     assert eventually(lambda: _held(shop, "CK-MUG", "ck-marseille") >= 1)

@@ -89,6 +89,7 @@ class StripeSignature(requests.auth.AuthBase):
 
         body = request.body or b""
         request.headers["Stripe-Signature"] = sign(self.secret, body.decode(errors="replace") if isinstance(body, bytes) else body)
+        return request
 
 
 class FormatSignature(WebhookSignature):
@@ -142,7 +143,6 @@ def api(runtime):
         return secrets[channel]
 
     sessions = {scheme: requests.Session() for scheme in ("operatorIam", "channelKey", "shopperToken", "webhookSignature", "shopifyHmac", "marketplaceSignature", "stripeSignature")}
-
     sessions["stripeSignature"].auth = StripeSignature(runtime.stripe.webhook_secret if runtime.stripe else None)
     sessions["operatorIam"].auth = OperatorAuth()
     sessions["channelKey"].headers["x-api-key"] = runtime.api_key("web")
