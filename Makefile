@@ -38,11 +38,13 @@ node_modules/.installed: package.json package-lock.json
 
 deps: $(VENV)/.installed node_modules/.installed .java
 
-# The Lambda layer: third-party packages for the Lambda platform (arm64, Python 3.13), by pip, no Docker.
-layers/build/.built: layers/requirements.txt $(VENV)/.installed
+# The Lambda layer: third-party packages for the Lambda platform (arm64, Python 3.13), by pip, no Docker,
+# then compiled by a Python 3.13 (omni_infra.bytecode finds one, or fails saying so; LAMBDA_PYTHON=<path> picks one).
+layers/build/.built: layers/requirements.txt $(VENV)/.installed infra/omni_infra/bytecode.py
 	rm -rf layers/build
-	$(VENV)/bin/pip install --quiet --platform $(LAYER_PLATFORM) --implementation cp --python-version $(LAYER_PYTHON) \
-		--only-binary=:all: --target layers/build/python -r layers/requirements.txt
+	$(VENV)/bin/pip install --quiet --no-compile --platform $(LAYER_PLATFORM) --implementation cp \
+		--python-version $(LAYER_PYTHON) --only-binary=:all: --target layers/build/python -r layers/requirements.txt
+	$(PY) infra/omni_infra/bytecode.py compile layers/build/python
 	touch $@
 
 layer: layers/build/.built
@@ -67,7 +69,19 @@ fuzz: deps layer
 	@seed=$${OMNI_FUZZ_SEED:-$$RANDOM$$RANDOM}; echo "fuzz seed $$seed, $(FUZZ_CASES) cases per operation and mode"; \
 	OMNI_FUZZ_SEED=$$seed OMNI_FUZZ_CASES=$(FUZZ_CASES) $(PY) -m pytest tests/e2e/test_contract_fuzz.py -p no:cacheprovider
 
-bench: deps layer
+# The cold-start bench's Lambda Python: a 3.13 venv with layers/requirements.txt (this machine's wheels) installed
+# without .pyc, and a copy of its packages compiled as the layer is (tools/bench_cold.py compares the two).
+BENCH313 := .venv-3.13
+$(BENCH313)/.installed: layers/requirements.txt $(VENV)/.installed infra/omni_infra/bytecode.py
+	rm -rf $(BENCH313) build/bench-3.13
+	$$($(PY) infra/omni_infra/bytecode.py python) -m venv $(BENCH313)
+	$(BENCH313)/bin/pip install --quiet --no-compile -r layers/requirements.txt
+	mkdir -p build/bench-3.13
+	cp -al $(BENCH313)/lib/python3.13/site-packages build/bench-3.13/python
+	$(PY) infra/omni_infra/bytecode.py compile build/bench-3.13/python
+	touch $@
+
+bench: deps layer $(if $(filter-out cold,$(ONLY)),,$(BENCH313)/.installed)
 	$(PY) tools/bench.py $(if $(ONLY),--only $(ONLY))
 
 openapi: deps
@@ -83,4 +97,4 @@ import-stock: deps
 	$(PY) tools/omni_cli.py import-stock $(FILE)
 
 clean:
-	rm -rf cdk.out layers/build .local
+	rm -rf cdk.out layers/build .local build $(BENCH313)

@@ -1,8 +1,9 @@
 """`make bench`: the figures Omni promises, measured on this machine and printed.
 
-1. Cold start proxy per handler: wall time of a fresh process that imports the handler module and
-   builds its clients (median of 7), beside a bare `import boto3` + one DynamoDB client, against the goals;
-   and its CPU time (user + system), which a loaded machine disturbs less. `--only cold` runs this part alone.
+1. Cold start proxy per handler (tools/bench_cold.py; `--only cold` runs it alone): wall time of a fresh process
+   that imports the handler module and builds its clients (median of 7), beside a bare `import boto3` + one
+   DynamoDB client, against the goals, and its CPU time (user + system), which a loaded machine disturbs less;
+   on Python 3.11 and on Lambda's 3.13 with and without `.pyc`.
 2. Warm latency and DynamoDB calls per request, per handler, against DynamoDB Local.
 3. Inventory: reservations per second on one SKU (unsharded vs 10 shards, and 10 shards while counts
    and damage run beside them, with the held <= physical check), DynamoDB calls per reservation of an
@@ -21,9 +22,7 @@ import argparse
 import contextlib
 import io
 import os
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -47,66 +46,6 @@ os.environ.update(
 )
 
 warnings.filterwarnings("ignore", "No application metrics to publish")
-
-RUNS = 7
-# Cold-start goals over the bare-boto3 baseline (decision 17): API functions may load routing, validation
-# and their routes' models; every other trigger (stream, event, schedule, any added later) stays close to bare boto3.
-API_GOAL_MS = 150
-OTHER_GOAL_MS = 50
-BASELINE = "import boto3; boto3.client('dynamodb')"
-
-
-def cold_start_cases() -> list[tuple[str, str, str]]:
-    """(module, trigger kind, code) for every function every domain declares, with the clients it builds."""
-    from omni_infra.domains import function_specs
-
-    cases = []
-    for domain, function in function_specs():
-        module = function.handler.rsplit(".", 1)[0]
-        clients = ["dynamodb()"] if domain.table is not None and function.table != "none" else []
-        clients += ["client('events')"] if function.publishes else []
-        clients += ["client('secretsmanager')"] if function.reads_channel_secrets or function.reads_secrets else []
-        build = "; ".join(["from kernel.aws import client, dynamodb", *clients])
-        cases.append((module, type(function.trigger).__name__, f"import {module}; {build}"))
-    # What a handler loads on first use, beyond its import: the phone library, at the first phone parsed.
-    first_phone = "from profiles.logic.normalize import phone; phone('+33612345678', 'FR')"
-    cases.append(("profiles API + its first phone parsed", "Api", f"import profiles.handlers.api; {first_phone}; from kernel.aws import client, dynamodb; dynamodb()"))
-    return cases
-
-
-def _children_cpu_s() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def _process_ms(code: str) -> tuple[float, float]:
-    """Wall and CPU (user + system) milliseconds of one fresh process; CPU drifts less with the machine's load."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "functions"), "TABLE_NAME": "bench", "CHANNELS": "{}"}
-    start, cpu = time.perf_counter(), _children_cpu_s()
-    subprocess.run([sys.executable, "-c", code], env=env, check=True)
-    return (time.perf_counter() - start) * 1000, (_children_cpu_s() - cpu) * 1000
-
-
-def cold_starts() -> None:
-    """Round-robin over the baseline and every handler, so that the machine's load drifts over all alike."""
-    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    print(f"\n== cold start proxy: fresh process, import + clients (median of {RUNS}, interleaved with the baseline; load {load}) ==")
-    cases = cold_start_cases()
-    samples: dict[str, list[tuple[float, float]]] = {code: [] for code in [BASELINE, *(code for _, _, code in cases)]}
-    for _ in range(RUNS):
-        for code, values in samples.items():
-            values.append(_process_ms(code))
-    wall = {code: statistics.median(ms for ms, _ in values) for code, values in samples.items()}
-    cpu = {code: statistics.median(ms for _, ms in values) for code, values in samples.items()}
-    baseline, baseline_cpu = wall[BASELINE], cpu[BASELINE]
-    print(f"  {'baseline: import boto3 + one DynamoDB client':48} {baseline:7.0f} ms  (cpu {baseline_cpu:.0f} ms)")
-    for module, kind, code in cases:
-        ms = wall[code]
-        goal = API_GOAL_MS if kind == "Api" else OTHER_GOAL_MS
-        verdict = "met" if ms - baseline <= goal else "NOT MET"
-        extra_cpu = cpu[code] - baseline_cpu
-        print(f"  {module:48} {ms:7.0f} ms  ({ms - baseline:+4.0f} ms, cpu {extra_cpu:+4.0f} ms; {kind} goal +{goal} ms: {verdict})")
-
 
 class CallCounter:
     """Counts DynamoDB operations made by the domain code's client."""
@@ -589,11 +528,16 @@ SECTIONS = {"inventory": _inventory, "checkout": _checkout, "fulfil": fulfilment
 def main() -> None:
     parser = argparse.ArgumentParser(description="Omni's performance figures")
     parser.add_argument("--only", choices=["cold", *SECTIONS], help="run one section: cold (the cold-start table) or one of " + ", ".join(SECTIONS))
-    only = parser.parse_args().only
+    parser.add_argument("--cold-runs", type=int, default=7, help="fresh processes per handler in each cold-start table")
+    parser.add_argument("--cold-python", choices=["3.11", "3.13"], action="append", help="only this cold-start table (repeatable)")
+    arguments = parser.parse_args()
+    only = arguments.only
 
     print(f"Omni bench — python {sys.version.split()[0]}, {os.cpu_count()} cores")
     if only in (None, "cold"):
-        cold_starts()
+        from bench_cold import cold_starts
+
+        cold_starts(arguments.cold_runs, tuple(arguments.cold_python or ("3.11", "3.13")))
     if only == "cold":
         return
     from omni_local.services import start_dynamodb_local

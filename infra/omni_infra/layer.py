@@ -1,4 +1,4 @@
-"""The one dependency layer (layers/requirements.txt, built with pip for arm64 / Python 3.13)."""
+"""The one dependency layer (layers/requirements.txt, built with pip for arm64 / Python 3.13, compiled by a 3.13)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
+from omni_infra import bytecode
 from omni_infra.config import REPO_ROOT
 
 LAYER_BUILD = REPO_ROOT / "layers" / "build"
@@ -26,10 +27,15 @@ def dependencies_layer(scope: Construct, id: str, build_dir: Path = LAYER_BUILD)
             "--python-version 3.13 --only-binary=:all: -r layers/requirements.txt "
             "--target layers/build/python), then synthesize again."
         )
+    if not bytecode.is_compiled(build_dir / "python"):
+        raise LayerNotBuilt(
+            f"{build_dir / 'python'} has no Python {bytecode.LAMBDA_PYTHON_VERSION} bytecode (it was built before "
+            "decision 17's .pyc, or its build was interrupted): run `make layer` again."
+        )
     return lambda_.LayerVersion(
         scope,
         id,
-        code=lambda_.Code.from_asset(str(build_dir), exclude=["**/__pycache__", "**/*.pyc", ".built"]),
+        code=lambda_.Code.from_asset(str(build_dir), exclude=[*bytecode.ASSET_EXCLUDE, ".built"]),
         compatible_runtimes=[RUNTIME],
         compatible_architectures=[ARCHITECTURE],
         description="Omni dependencies (layers/requirements.txt)",

@@ -19,7 +19,7 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 from aws_cdk.assertions import Template  # noqa: E402
 
-from omni_infra import OmniApp, build_app  # noqa: E402
+from omni_infra import OmniApp, build_app, bytecode  # noqa: E402
 from omni_infra.layer import LAYER_BUILD  # noqa: E402
 
 
@@ -90,6 +90,7 @@ def _layer_dir(tmp: Path) -> Path:
     if (LAYER_BUILD / "python").is_dir():
         return LAYER_BUILD
     (tmp / "layer" / "python").mkdir(parents=True, exist_ok=True)
+    (tmp / "layer" / "python" / bytecode.MARKER).touch()
     return tmp / "layer"
 
 
