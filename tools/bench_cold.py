@@ -32,6 +32,13 @@ PY313_COMPILED_LIBS = ROOT / "build" / "bench-3.13" / "python"  # the venv's pac
 API_GOAL_MS = 150
 OTHER_GOAL_MS = 50
 BASELINE = "import boto3; boto3.client('dynamodb')"
+# What a stream, event or queue function cannot do without, one step at a time over the baseline: the floor under
+# its figure (decision 17). Printed beside the handlers, without a goal.
+FLOOR = (
+    ("floor: + an events client", f"{BASELINE}; boto3.client('events')"),
+    ("floor: + pydantic (BaseModel)", f"{BASELINE}; boto3.client('events'); from pydantic import BaseModel"),
+    ("floor: + Powertools Logger and Metrics", f"{BASELINE}; boto3.client('events'); from pydantic import BaseModel; import kernel.observability"),
+)
 
 
 @dataclass(frozen=True)
@@ -80,7 +87,7 @@ def cold_table(interpreter: Interpreter, runs: int) -> None:
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"\n== cold start proxy, {interpreter.title}: fresh process, import + clients (median of {runs}, interleaved with the baseline; load {load}) ==")
     cases = cold_start_cases()
-    samples: dict[str, list[tuple[float, float]]] = {code: [] for code in [BASELINE, *(code for _, _, code in cases)]}
+    samples: dict[str, list[tuple[float, float]]] = {code: [] for code in [BASELINE, *(code for _, code in FLOOR), *(code for _, _, code in cases)]}
     for _ in range(runs):
         for code, values in samples.items():
             values.append(_process_ms(interpreter, code))
@@ -88,14 +95,21 @@ def cold_table(interpreter: Interpreter, runs: int) -> None:
     cpu = {code: statistics.median(ms for _, ms in values) for code, values in samples.items()}
     baseline, baseline_cpu = wall[BASELINE], cpu[BASELINE]
     print(f"  {'baseline: import boto3 + one DynamoDB client':48} {baseline:7.0f} ms  (cpu {baseline_cpu:.0f} ms)")
+    for name, code in FLOOR:
+        print(f"  {name:48} {wall[code]:7.0f} ms  ({wall[code] - baseline:+4.0f} ms, cpu {cpu[code] - baseline_cpu:+4.0f} ms)")
     for module, kind, code in cases:
         ms = wall[code]
         goal = API_GOAL_MS if kind == "Api" else OTHER_GOAL_MS
-        verdict = "met" if ms - baseline <= goal else "NOT MET"
         extra_cpu = cpu[code] - baseline_cpu
+        # The goal is the issue's, in wall time; on a loaded machine only the CPU verdict means much.
+        verdict = f"wall {_verdict(ms - baseline, goal)}, cpu {_verdict(extra_cpu, goal)}"
         print(f"  {module:48} {ms:7.0f} ms  ({ms - baseline:+4.0f} ms, cpu {extra_cpu:+4.0f} ms; {kind} goal +{goal} ms: {verdict})")
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"  (load at the end: {load})")
+
+
+def _verdict(extra_ms: float, goal: int) -> str:
+    return "met" if extra_ms <= goal else "NOT MET"
 
 
 def cold_starts(runs: int, pythons: tuple[str, ...] = ("3.11", "3.13")) -> None:
