@@ -7,15 +7,34 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def synthesize(outdir: Path) -> Path:
+def start_synthesis(outdir: Path) -> subprocess.Popen:
+    """Synthesize the app into `outdir` in a subprocess, beside whatever the caller does meanwhile (its
+    output goes to a file: a pipe nobody reads yet could fill and stall it)."""
     env = {**os.environ, "CDK_OUTDIR": str(outdir), "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
-    subprocess.run([sys.executable, str(ROOT / "infra" / "app.py")], cwd=ROOT, env=env, check=True, capture_output=True)
+    output = tempfile.TemporaryFile()
+    process = subprocess.Popen([sys.executable, str(ROOT / "infra" / "app.py")], cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+    process.output = output
+    return process
+
+
+def finish_synthesis(synthesis: subprocess.Popen, outdir: Path) -> Path:
+    synthesis.wait()
+    synthesis.output.seek(0)
+    output = synthesis.output.read().decode(errors="replace")
+    synthesis.output.close()
+    if synthesis.returncode:
+        raise subprocess.CalledProcessError(synthesis.returncode, synthesis.args, output)
     return outdir
+
+
+def synthesize(outdir: Path) -> Path:
+    return finish_synthesis(start_synthesis(outdir), outdir)
 
 
 def table_props(cdk_out: Path, domain: str) -> dict:

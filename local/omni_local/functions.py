@@ -305,6 +305,7 @@ def lambda_environment(spec: FunctionSpec, endpoints: Endpoints, extra: dict[str
             "AWS_ENDPOINT_URL_EVENTS": endpoints.events,
             "AWS_ENDPOINT_URL_EVENTBRIDGE": endpoints.events,  # what botocore reads (service id "EventBridge")
             "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+            "OMNI_AWS_READ_TIMEOUT": "30",  # kernel.aws: a local DynamoDB on a loaded machine is slow, not wrong
             "POWERTOOLS_TRACE_DISABLED": "true",
             "AWS_LAMBDA_FUNCTION_NAME": spec.name,
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory),

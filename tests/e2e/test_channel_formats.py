@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from support.bus import tapped
 from support.receiver import receiver
 from support.waiting import eventually
 
@@ -44,21 +45,8 @@ def shop(runtime):
 @pytest.fixture
 def channel_events(runtime):
     """Every ChannelOrderReceived put on the omni bus from now on (a moto rule into a moto queue)."""
-    sqs, events = runtime.client("sqs"), runtime.client("events")
-    url = sqs.create_queue(QueueName="e2e-channel-orders")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    bus = next(bus["Name"] for bus in events.list_event_buses()["EventBuses"] if bus["Name"].startswith("omni-"))
-    events.put_rule(Name="e2e-channel-orders", EventBusName=bus, EventPattern=json.dumps({"source": ["omni.channels"], "detail-type": ["ChannelOrderReceived"]}))
-    events.put_targets(Rule="e2e-channel-orders", EventBusName=bus, Targets=[{"Id": "queue", "Arn": arn}])
-
-    def received() -> list[dict]:
-        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
-        return [json.loads(message["Body"])["detail"]["data"] for message in messages]
-
-    yield received
-    events.remove_targets(Rule="e2e-channel-orders", EventBusName=bus, Ids=["queue"])
-    events.delete_rule(Name="e2e-channel-orders", EventBusName=bus)
-    sqs.delete_queue(QueueUrl=url)
+    with tapped(runtime, "e2e-channel-orders", "omni.channels", "ChannelOrderReceived") as received:
+        yield received
 
 
 def on_hand(client) -> int:

@@ -33,7 +33,7 @@ from omni_local.runtime import Runtime
 from omni_local.sigv4 import OperatorAuth
 
 REPO = Path(__file__).resolve().parents[2]
-CASES = int(os.environ.get("OMNI_FUZZ_CASES", "12"))  # per operation and generation mode
+CASES = int(os.environ.get("OMNI_FUZZ_CASES", "4"))  # per operation and generation mode (make fuzz: 100)
 SEED = int(os.environ.get("OMNI_FUZZ_SEED", "20261201"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 

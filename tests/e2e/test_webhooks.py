@@ -3,12 +3,12 @@ turned into ChannelSaleRecorded, and inventory records it (with OversellDetected
 
 from __future__ import annotations
 
-import json
 import time
 
 import pytest
 import requests
 
+from support.bus import tapped
 from support.waiting import eventually
 
 PRODUCT = {"product_id": "e2e-hook-tee", "name": "Webhook tee", "skus": [{"sku": "E2E-HOOK-S", "prices": [{"channel": "pos", "currency": "EUR", "amount": 1999}]}]}
@@ -42,21 +42,8 @@ def store(runtime):
 @pytest.fixture
 def oversells(runtime):
     """Every OversellDetected put on the omni bus from now on (a moto rule into a moto queue)."""
-    sqs, events = runtime.client("sqs"), runtime.client("events")
-    url = sqs.create_queue(QueueName="e2e-oversells")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    bus = next(bus["Name"] for bus in events.list_event_buses()["EventBuses"] if bus["Name"].startswith("omni-"))
-    events.put_rule(Name="e2e-oversells", EventBusName=bus, EventPattern=json.dumps({"source": ["omni.inventory"], "detail-type": ["OversellDetected"]}))
-    events.put_targets(Rule="e2e-oversells", EventBusName=bus, Targets=[{"Id": "queue", "Arn": arn}])
-
-    def received() -> list[dict]:
-        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
-        return [json.loads(message["Body"])["detail"]["data"] for message in messages]
-
-    yield received
-    events.remove_targets(Rule="e2e-oversells", EventBusName=bus, Ids=["queue"])
-    events.delete_rule(Name="e2e-oversells", EventBusName=bus)
-    sqs.delete_queue(QueueUrl=url)
+    with tapped(runtime, "e2e-oversells", "omni.inventory", "OversellDetected") as received:
+        yield received
 
 
 def test_a_signed_pos_sale_lowers_on_hand_once_and_a_replay_is_409(runtime, store):

@@ -6,6 +6,10 @@ import contextlib
 import json
 import os
 
+from kernel.aws import LOCAL_READ_TIMEOUT
+
+LOCAL_SERVER_READ_TIMEOUT = "30"  # seconds (AWS: 5): DynamoDB Local on a loaded machine is slow, not wrong
+
 CHANNEL_KEYS = {
     "key-web": {"id": "web", "kind": "storefront"},
     "key-app": {"id": "app", "kind": "storefront"},
@@ -20,6 +24,7 @@ def clear_caches() -> None:
     from kernel import aws, settings
 
     settings.settings.cache_clear()
+    aws._config.cache_clear()
     aws.client.cache_clear()
     aws.dynamodb.cache_clear()
     shards.forget_all()
@@ -29,9 +34,9 @@ def clear_caches() -> None:
 @contextlib.contextmanager
 def domain_environment(table_name: str, dynamodb_endpoint: str | None = None, **extra: str):
     values = {"TABLE_NAME": table_name, "EVENT_BUS_NAME": "omni-test", "CHANNELS": json.dumps(CHANNEL_KEYS), **extra}
-    if dynamodb_endpoint:
-        values["AWS_ENDPOINT_URL_DYNAMODB"] = dynamodb_endpoint
-    saved = {name: os.environ.get(name) for name in [*values, "AWS_ENDPOINT_URL_DYNAMODB"]}
+    if dynamodb_endpoint:  # DynamoDB Local, on a machine that may be loaded
+        values.update({"AWS_ENDPOINT_URL_DYNAMODB": dynamodb_endpoint, LOCAL_READ_TIMEOUT: LOCAL_SERVER_READ_TIMEOUT})
+    saved = {name: os.environ.get(name) for name in [*values, "AWS_ENDPOINT_URL_DYNAMODB", LOCAL_READ_TIMEOUT]}
     os.environ.update(values)
     clear_caches()
     try:

@@ -8,7 +8,6 @@ is verified. `unparsed_request` documents them in the OpenAPI document without t
 
 from __future__ import annotations
 
-import base64
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
@@ -25,7 +24,7 @@ from channels.models.webhooks import WebhookAccepted
 from kernel import queues
 from kernel.api import create_app, lambda_handler
 from kernel.auth import MARKETPLACE_WEBHOOK, OPERATOR, SHOPIFY_WEBHOOK, WEBHOOK, current_caller
-from kernel.contract import require_json, unparsed_request
+from kernel.contract import unparsed_body, unparsed_request
 from kernel.errors import errors
 from kernel.types import ChannelId, Identifier
 
@@ -35,17 +34,8 @@ Channel = Annotated[ChannelId, Path()]
 OUTBOUND_QUEUE = "OutboundSender"
 
 
-def _raw_body() -> bytes:
-    """The bytes the sender signed."""
-    event = app.current_event
-    if event.body is None:
-        return b""
-    return base64.b64decode(event.body) if event.is_base64_encoded else event.body.encode()
-
-
 def _receive(fmt: str, channel_id: str) -> WebhookAccepted:
-    require_json(app.current_event.headers)
-    return webhooks.receive(fmt, channel_id, app.current_event.headers, _raw_body())
+    return webhooks.receive(fmt, channel_id, app.current_event.headers, unparsed_body(app.current_event))
 
 
 # --- webhook doors -------------------------------------------------------------------------------

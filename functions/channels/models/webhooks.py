@@ -14,7 +14,7 @@ from kernel.types import Count, Identifier, Quantity, SkuCode
 SOURCE_EVENT_ID = TypeAdapter(Identifier)
 
 
-class SaleLineIn(Model):
+class SaleLineIn(Model):  # units of a SKU at a location: a sale's line, a receipt, the base of a returned line
     model_config = ConfigDict(extra="forbid")
 
     sku: SkuCode
@@ -37,12 +37,8 @@ class SaleWebhook(Model):
     data: SaleData
 
 
-class ReceiptData(Model):
-    model_config = ConfigDict(extra="forbid")
-
-    sku: SkuCode
-    location_id: Identifier
-    quantity: Quantity
+class ReceiptData(SaleLineIn):
+    pass
 
 
 class ReceiptWebhook(Model):
@@ -72,12 +68,7 @@ class CountWebhook(Model):
     data: CountData
 
 
-class ReturnedLineIn(Model):
-    model_config = ConfigDict(extra="forbid")
-
-    sku: SkuCode
-    location_id: Identifier
-    quantity: Quantity
+class ReturnedLineIn(SaleLineIn):
     damaged: Count = Field(0, description="units of `quantity` not fit to sell again: not put back into stock")
 
     @model_validator(mode="after")

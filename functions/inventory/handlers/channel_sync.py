@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import hashlib
 
-from channels.models.events import ChannelSaleRecorded, StockCountPosted, StockReceiptPosted  # the channels' published contract, not its tables
+from channels.models.events import ChannelOrderReceived, ChannelSaleRecorded, StockCountPosted, StockReceiptPosted  # the channels' published contract
 from inventory.logic.adjustments import adjust, record_sale
-from inventory.models.inbound import ChannelOrderReceived
 from inventory.models.stock import AdjustmentIn, AdjustmentKind, SaleIn, SaleLineIn
 from kernel.consumer import Reaction, event_handler
 from kernel.envelope import Envelope

@@ -5,10 +5,10 @@ redelivered event restocks once. Damaged units stay out of stock: they were neve
 from __future__ import annotations
 
 from inventory.logic.adjustments import adjust
-from inventory.models.inbound import ReturnReceived
 from inventory.models.stock import AdjustmentIn, AdjustmentKind
 from kernel.consumer import event_handler
 from kernel.envelope import Envelope
+from orders.models.events import ReturnReceived  # orders' published contract, not its tables
 
 
 def _returned(event: Envelope) -> None:

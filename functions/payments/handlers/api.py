@@ -7,14 +7,13 @@ webhooks, verified by its SDK before the body is read.
 
 from __future__ import annotations
 
-import base64
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from kernel.api import create_app, lambda_handler
 from kernel.auth import CHANNEL, OPERATOR, SHOPPER, STRIPE_WEBHOOK, current_caller
-from kernel.contract import require_json, unparsed_request
+from kernel.contract import unparsed_body, unparsed_request
 from kernel.errors import errors
 from kernel.types import Identifier, IsoDate
 from payments.logic import gift_cards, payments, reconciliation, settlement, tenders, webhooks
@@ -113,13 +112,6 @@ def card_balance(body: GiftCardBalanceIn) -> GiftCardBalance:
     return gift_cards.balance(body.code)
 
 
-def _raw_body() -> bytes:
-    event = app.current_event
-    if event.body is None:
-        return b""
-    return base64.b64decode(event.body) if event.is_base64_encoded else event.body.encode()
-
-
 @app.post(
     "/v1/webhooks/payments/<provider>",
     tags=TAGS,
@@ -138,8 +130,7 @@ def _raw_body() -> bytes:
     **STRIPE_WEBHOOK,
 )
 def receive_webhook(provider: Annotated[Identifier, Path()]) -> WebhookReceived:
-    require_json(app.current_event.headers)
-    return webhooks.receive(provider, app.current_event.headers, _raw_body())
+    return webhooks.receive(provider, app.current_event.headers, unparsed_body(app.current_event))
 
 
 handler = lambda_handler(app)
