@@ -9,6 +9,10 @@ Every state change becomes an event (payment_intent.amount_capturable_updated, .
 .payment_failed, .canceled, charge.refunded), delivered to `webhook_url` with a Stripe-Signature header
 (`t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">`) and retried on any non-2xx answer, as Stripe does.
 `sent` keeps every event so tests can replay them.
+
+`failing(mode)` makes the API fail as Stripe can while it lasts: an HTTP status (500, 503, 429, 401, or 402
+for a card declined on the call), "drop" (the connection closes unanswered) or "slow" (no answer before
+the client's timeout).
 """
 
 from __future__ import annotations
@@ -21,10 +25,13 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlparse
 
 DELIVERY_ATTEMPTS = 5
+FAILURE_KINDS = {401: "authentication_error", 402: "card_error", 429: "rate_limit_error"}  # other statuses: api_error
 
 
 class StripeError(Exception):
@@ -63,6 +70,7 @@ class StripeStandIn:
         self._lock = threading.RLock()
         self._deliveries: list[threading.Thread] = []
         self._server: ThreadingHTTPServer | None = None
+        self.failure: int | str | None = None  # see `failing`
 
     # ---- lifecycle --------------------------------------------------------------------------
 
@@ -77,7 +85,20 @@ class StripeStandIn:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length).decode() if length else ""
                 url = urlparse(self.path)
-                status, answer = standin.handle(self.command, url.path, dict(parse_qsl(url.query)) | _nested(parse_qsl(body)), dict(self.headers.items()))
+                failure = standin.failure
+                if failure in ("drop", "slow"):
+                    standin.calls.append((self.command, url.path))
+                    if failure == "slow":
+                        time.sleep(standin.slow_seconds)
+                    self.close_connection = True
+                    return
+                if isinstance(failure, int):
+                    standin.calls.append((self.command, url.path))
+                    status, answer = failure, StripeError(failure, f"stand-in failure {failure}", code="card_declined" if failure == 402 else "", kind=FAILURE_KINDS.get(failure, "api_error")).body
+                    if failure == 402:
+                        answer["error"]["decline_code"] = "insufficient_funds"
+                else:
+                    status, answer = standin.handle(self.command, url.path, dict(parse_qsl(url.query)) | _nested(parse_qsl(body)), dict(self.headers.items()))
                 data = json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -103,6 +124,16 @@ class StripeStandIn:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+
+    slow_seconds = 3.0
+
+    @contextmanager
+    def failing(self, mode: int | str) -> Iterator[None]:
+        self.failure = mode
+        try:
+            yield
+        finally:
+            self.failure = None
 
     def wait_delivered(self, timeout: float = 10) -> None:
         deadline = time.monotonic() + timeout

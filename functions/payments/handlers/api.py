@@ -56,14 +56,20 @@ def get_payment(order_id: OrderId) -> PaymentOut:
     tags=TAGS,
     summary="Pay the balance due by card or wallet: a Stripe PaymentIntent for the shopper's device to confirm",
     status_code=201,
-    responses=errors(404, 409, described={409: "The order is closed, past its deadline or paid on its channel"}),
+    responses=errors(404, 409, 502, 503, described={409: "The order is closed, past its deadline or paid on its channel"}),
     **SHOPPER,
 )
 def start_card_payment(order_id: OrderId, body: CardPaymentIn) -> CardPaymentOut:
     return tenders.start_card_payment(order_id, current_caller(app), body)
 
 
-@app.post("/v1/payments/<order_id>/confirm", tags=TAGS, summary="The shopper's device confirmed with Stripe: Omni asks Stripe and records it", responses=errors(404), **SHOPPER)
+@app.post(
+    "/v1/payments/<order_id>/confirm",
+    tags=TAGS,
+    summary="The shopper's device confirmed with Stripe: Omni asks Stripe and records it",
+    responses=errors(404, 502, 503, described={402: "Stripe declined the card (decline_code): the order still awaits payment, start another"}),
+    **SHOPPER,
+)
 def confirm_card_payment(order_id: OrderId, body: ConfirmIn) -> PaymentOut:
     return tenders.confirm_card_payment(order_id, current_caller(app), body)
 
@@ -95,7 +101,7 @@ def take_in_store(order_id: OrderId, body: InStoreTenderIn) -> PaymentOut:
     tags=TAGS,
     summary="Refund captured money back to the order's tenders, in the configured tender order",
     status_code=201,
-    responses=errors(404, 409),
+    responses=errors(404, 409, 502, 503, described={503: "Stripe is unreachable or throttling: the refund is planned, not issued; retry with the same refund_id"}),
     **OPERATOR,
 )
 def refund(order_id: OrderId, body: RefundIn) -> RefundOut:

@@ -42,6 +42,14 @@ def intent_transitions(intent: dict) -> list[Transition]:
     return []  # requires_confirmation, requires_action, processing: nothing happened to the money yet
 
 
+def decline_code(intent: dict) -> str | None:
+    """Why Stripe declined the intent's last attempt (card_declined, insufficient_funds…), None if it did not."""
+    error = intent.get("last_payment_error")
+    if intent.get("status") != "requires_payment_method" or not error:
+        return None
+    return error.get("decline_code") or error.get("code") or "declined"
+
+
 def charge_transitions(charge: dict) -> tuple[str | None, list[Transition]]:
     """A charge (charge.refunded…): its intent's authorization and capture, and each of its refunds."""
     ref = charge.get("payment_intent")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kernel import clock
 from kernel.auth import Caller
-from kernel.errors import NotFound, Unprocessable
+from kernel.errors import NotFound, PaymentRequired, Unprocessable
 from payments.dal import inbox
 from payments.dal import payments as store
 from payments.logic import gift_cards, ledger
@@ -40,15 +40,20 @@ def start_card_payment(order_id: str, caller: Caller, body: CardPaymentIn) -> Ca
 
 
 def confirm_card_payment(order_id: str, caller: Caller, body: ConfirmIn) -> PaymentOut:
-    """The shopper's browser says Stripe confirmed: ask Stripe (never trust the browser) and apply what it says."""
+    """The shopper's browser says Stripe confirmed: ask Stripe (never trust the browser) and apply what it says.
+    A declined attempt is recorded (it moved no money) and answered 402: the order still awaits payment."""
     from payments.dal import stripe_api
-    from payments.logic.stripe_events import intent_transitions
+    from payments.logic.stripe_events import decline_code, intent_transitions
 
     snapshot = shoppers(order_id, caller)
     if body.payment_intent_id not in snapshot.intents:
         raise NotFound(f"no payment intent {body.payment_intent_id} for order {order_id}", field="payment_intent_id")
     intent = stripe_api.retrieve_intent(body.payment_intent_id)
     after, _ = apply(order_id, intent_transitions(intent), raise_refused=True)
+    declined = decline_code(intent)
+    if declined is not None:
+        due = ledger.totals(after.order, after.entries).balance_due
+        raise PaymentRequired(f"Stripe declined the payment of order {order_id} ({declined})", decline_code=declined, balance_due=due, field="payment_intent_id")
     return view(after)
 
 
