@@ -65,6 +65,20 @@ class UnsupportedMediaType(DomainError):
     status, code, title = 415, "unsupported_media_type", "Unsupported media type"
 
 
+class TooManyRequests(DomainError):
+    """A caller over one of Omni's own limits (not API Gateway's throttle): retry after `retry_after` seconds."""
+
+    status, code, title = 429, "too_many_requests", "Too many requests"
+
+    def __init__(self, detail: str, *, retry_after: int, **extra: Any):
+        super().__init__(detail, **extra)
+        self.retry_after = retry_after
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+
 class PaymentRequired(DomainError):
     """The payment provider refused the shopper's money (a declined card): another attempt may succeed."""
 

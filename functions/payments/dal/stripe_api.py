@@ -90,6 +90,20 @@ def cancel(intent_id: str, idempotency_key: str) -> dict:
         return _plain(v1.payment_intents.cancel(intent_id, options={"idempotency_key": idempotency_key}))
 
 
+def cancel_if_open(intent_id: str, idempotency_key: str, reason: str) -> dict:
+    """Cancel an intent that holds no money yet; an authorized or paid one is left alone. The intent as it is after."""
+    intent = retrieve_intent(intent_id)
+    if intent.get("status") in ("requires_capture", "succeeded", "canceled", "processing"):
+        return intent
+    try:
+        with _stripe() as v1:
+            return _plain(v1.payment_intents.cancel(intent_id, params={"cancellation_reason": reason}, options={"idempotency_key": idempotency_key}))
+    except BadGateway as error:
+        if error.extra.get("provider_code") != "payment_intent_unexpected_state":
+            raise
+    return retrieve_intent(intent_id)  # confirmed in between: it is what it is
+
+
 def refund(intent_id: str, amount: int, metadata: dict, idempotency_key: str) -> dict:
     params = {"payment_intent": intent_id, "amount": amount, "metadata": metadata}
     with _stripe() as v1:

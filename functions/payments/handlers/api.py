@@ -39,6 +39,7 @@ from payments.models.payments import (
 app = create_app()
 TAGS = ["payments"]
 OrderId = Annotated[Identifier, Path()]
+GUESSING = "Too many unknown gift card codes from this caller in the window (too_many_code_attempts): locked out until it ends (Retry-After)"
 
 
 @app.get("/v1/payments/reconciliation", tags=TAGS, summary="The day's mismatches between provider events, the ledger and orders", **OPERATOR)
@@ -78,7 +79,7 @@ def confirm_card_payment(order_id: OrderId, body: ConfirmIn) -> PaymentOut:
     "/v1/payments/<order_id>/gift-card",
     tags=TAGS,
     summary="Pay part or all of the balance due with a gift card or store credit",
-    responses=errors(404, 409, described={409: "The card's balance is short, or the amount is above the balance due (insufficient_balance, amount_above_balance_due)"}),
+    responses=errors(404, 409, described={409: "The card's balance is short, or the amount is above the balance due (insufficient_balance, amount_above_balance_due)", 429: GUESSING}),
     **SHOPPER,
 )
 def pay_with_card_code(order_id: OrderId, body: GiftCardPaymentIn) -> PaymentOut:
@@ -89,7 +90,7 @@ def pay_with_card_code(order_id: OrderId, body: GiftCardPaymentIn) -> PaymentOut
     "/v1/payments/<order_id>/in-store",
     tags=TAGS,
     summary="A tender taken at the POS: cash (change given), card on the terminal, gift card or store credit",
-    responses=errors(404, 409, described={403: "Only store (POS) channels take in-store tenders"}),
+    responses=errors(404, 409, described={403: "Only store (POS) channels take in-store tenders", 429: GUESSING}),
     **CHANNEL,
 )
 def take_in_store(order_id: OrderId, body: InStoreTenderIn) -> PaymentOut:
@@ -114,9 +115,9 @@ def issue_card(body: GiftCardIssueIn) -> GiftCardIssued:
     return gift_cards.issue(body, "operators")
 
 
-@app.post("/v1/gift-cards/balance", tags=TAGS, summary="A card's balance, by its code (in the body: never in a URL)", responses=errors(404), **CHANNEL)
+@app.post("/v1/gift-cards/balance", tags=TAGS, summary="A card's balance, by its code (in the body: never in a URL)", responses=errors(404, described={429: GUESSING}), **CHANNEL)
 def card_balance(body: GiftCardBalanceIn) -> GiftCardBalance:
-    return gift_cards.balance(body.code)
+    return gift_cards.balance(body.code, f"channel:{current_caller(app).channel.id}")
 
 
 def _raw_body() -> bytes:

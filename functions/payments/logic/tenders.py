@@ -23,6 +23,7 @@ def start_card_payment(order_id: str, caller: Caller, body: CardPaymentIn) -> Ca
     snapshot = shoppers(order_id, caller)
     require_currency(snapshot, body.currency)
     require_payable(snapshot)
+    snapshot = _supersede_open_intents(snapshot)
     due = ledger.totals(snapshot.order, snapshot.entries).balance_due
     if due == 0:
         raise Unprocessable(f"order {order_id} is covered: nothing is due", code="nothing_due", field="order_id")
@@ -37,6 +38,21 @@ def start_card_payment(order_id: str, caller: Caller, body: CardPaymentIn) -> Ca
     inbox.remember_reference("stripe", intent["id"], order_id)
     store.record_intent(order_id, intent["id"], due, snapshot.order.currency, clock.iso(clock.now()))
     return CardPaymentOut(order_id=order_id, payment_intent_id=intent["id"], client_secret=intent["client_secret"], amount=due, currency=snapshot.order.currency, capture_method=method)
+
+
+def _supersede_open_intents(snapshot):
+    """Cancel the order's earlier intents that hold no money, so that only the new one can be paid; one
+    that Stripe authorized or paid meanwhile is recorded instead (it pays what it pays). The payment after."""
+    from payments.dal import stripe_api
+    from payments.logic.stripe_events import SUPERSEDED, intent_transitions
+
+    order_id, after = snapshot.order.order_id, snapshot
+    done = {ref for (provider, ref), tally in ledger.tallies(snapshot.entries).items() if provider == "stripe" and (tally.cancelled or tally.held or tally.captured or tally.voided)}
+    for intent_id in snapshot.intents:
+        if intent_id not in done:
+            intent = stripe_api.cancel_if_open(intent_id, idempotency_key=f"omni:{order_id}:supersede:{intent_id}", reason=SUPERSEDED)
+            after, _ = apply(order_id, intent_transitions(intent))
+    return after
 
 
 def confirm_card_payment(order_id: str, caller: Caller, body: ConfirmIn) -> PaymentOut:
