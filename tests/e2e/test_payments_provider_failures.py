@@ -32,7 +32,7 @@ def placed(runtime, bus, sub: str, **options) -> str:
 
 @pytest.mark.parametrize(
     ("mode", "status", "code", "retry_after"),
-    [("drop", 503, "provider_unavailable", "5"), (429, 503, "provider_unavailable", "5"), (500, 502, "provider_error", "5"), (401, 502, "provider_error", None)],
+    [("drop", 503, "provider_unavailable", "5"), (429, 503, "provider_unavailable", "5"), (500, 502, "provider_error", "5"), (401, 502, "provider_error", None), (402, 402, "payment_declined", None)],
 )
 def test_stripe_away_throttling_or_failing_is_a_5xx_problem_and_no_intent_is_recorded(runtime, bus, shopper_session, mode, status, code, retry_after):
     sub = f"shopper-away-{mode}"

@@ -38,8 +38,7 @@ def _client(api_key: str):
     import stripe
 
     base = os.environ.get("STRIPE_API_BASE")
-    timeout = float(os.environ.get("STRIPE_TIMEOUT_SECONDS") or TIMEOUT_SECONDS)
-    return stripe.StripeClient(api_key, base_addresses={"api": base} if base else None, max_network_retries=2, http_client=stripe.RequestsClient(timeout=timeout))
+    return stripe.StripeClient(api_key, base_addresses={"api": base} if base else None, max_network_retries=2, http_client=stripe.RequestsClient(timeout=TIMEOUT_SECONDS))
 
 
 @contextmanager
@@ -54,11 +53,11 @@ def _stripe() -> Iterator:
         raise PaymentRequired("the card was declined", decline_code=getattr(decline, "decline_code", None) or error.code or "card_declined") from None
     except (stripe.APIConnectionError, stripe.RateLimitError) as error:
         why = "is throttling Omni" if isinstance(error, stripe.RateLimitError) else "could not be reached in time"
-        raise ServiceUnavailable(f"Stripe {why}: nothing was recorded, try again", retry_after=RETRY_AFTER_SECONDS, provider="stripe") from None
+        raise ServiceUnavailable(f"Stripe {why}: no money moved, try again", retry_after=RETRY_AFTER_SECONDS, provider="stripe") from None
     except stripe.StripeError as error:  # its own 5xx, a refused key, a request it refuses
         server = (error.http_status or 500) >= 500
         raise BadGateway(
-            f"Stripe answered {error.http_status or 'an error'}: nothing was recorded",
+            f"Stripe answered {error.http_status or 'an error'}: no money moved",
             retry_after=RETRY_AFTER_SECONDS if server else None,
             provider="stripe",
             provider_code=error.code or type(error).__name__,
