@@ -1,5 +1,7 @@
 """Demo data for `make dev`, written through the public API as an operator would: stores, a
-warehouse and a dark store, the four channels' locations, products with channel prices, stock."""
+warehouse and a dark store, the four channels' locations, products with channel prices, stock; and
+payments: alice's web order paid by card (the Stripe stand-in confirms it as her device would), bob's
+order awaiting payment, and a gift card (its code printed once)."""
 
 from __future__ import annotations
 
@@ -45,7 +47,35 @@ def _ok(response, what: str):
     return response
 
 
-def seed(runtime) -> None:
+def _shopper(client: OmniClient, runtime, shopper: str, method: str, path: str, body=None, **headers):
+    token = runtime.mint_token(shopper, f"{shopper}@example.com")
+    headers = {"x-api-key": client.state["channel_keys"]["web"], "Authorization": token, "Content-Type": "application/json", **headers}
+    return client.http.request(method, client.api_url + path, json=body, headers=headers, timeout=30)
+
+
+def seed_payments(client: OmniClient, runtime) -> dict:
+    """A paid order (alice, card), an order awaiting payment (bob) and a gift card; their ids."""
+    orders = {}
+    for shopper in SHOPPERS:
+        _ok(_shopper(client, runtime, shopper, "PUT", "/v1/cart/lines/TEE-ORG-S", {"quantity": 1}), f"{shopper}'s cart")
+        body = {"lines": [{"sku": "TEE-ORG-S", "quantity": 1, "unit_price": 1999}], "delivery": "pickup", "pickup_location_id": "paris-rivoli"}
+        orders[shopper] = _ok(_shopper(client, runtime, shopper, "POST", "/v1/checkout", body, **{"Idempotency-Key": f"demo-{shopper}"}), f"{shopper}'s order").json()["order_id"]
+    runtime.wait_idle(30)  # payments learns the orders from OrderPlaced
+    for _ in range(50):
+        started = _shopper(client, runtime, "alice", "POST", f"/v1/payments/{orders['alice']}/card", {"currency": "EUR"})
+        if started.status_code != 404:
+            break
+        time.sleep(0.1)
+    intent = _ok(started, "alice's card payment").json()["payment_intent_id"]
+    if runtime.stripe is not None:
+        runtime.stripe.confirm(intent)  # alice's device, through Stripe.js
+        runtime.stripe.wait_delivered(10)
+    runtime.wait_idle(30)
+    card = _ok(client.operator("POST", "/v1/gift-cards", {"kind": "gift_card", "amount": 5000, "currency": "EUR", "reference": "demo-gift-card"}), "gift card")
+    return {"orders": orders, "gift_card": card.json() if card.status_code == 201 else None}
+
+
+def seed(runtime) -> dict:
     client = OmniClient(runtime.state())
     for location_id, (fields, city, channels) in LOCATIONS.items():
         _ok(client.operator("PUT", f"/v1/locations/{location_id}", {**fields, "address": {**ADDRESS, "city": city}}), location_id)
@@ -80,8 +110,12 @@ def seed(runtime) -> None:
         for channel_location, location_id in names["locations"].items():
             _ok(client.operator("PUT", f"/v1/channels/{channel}/mappings/locations/{channel_location}", {"location_id": location_id}), f"{channel} location {channel_location}")
     runtime.wait_idle(30)
+    paid = seed_payments(client, runtime)
     print("\nDemo data: 4 locations, 3 products / 6 SKUs, stock in every location. Shopper tokens (1 h):")
     for shopper in SHOPPERS:
         print(f"  {shopper}: {runtime.mint_token(shopper, f'{shopper}@example.com')}")
     web_key = client.state["channel_keys"]["web"]
-    print(f"\nTry:  curl -H 'x-api-key: {web_key}' '{client.api_url}/v1/availability?sku=TEE-ORG-S&sku=SNK-RUN-42&per_location=true'\n")
+    print(f"\nTry:  curl -H 'x-api-key: {web_key}' '{client.api_url}/v1/availability?sku=TEE-ORG-S&sku=SNK-RUN-42&per_location=true'")
+    print(f"Payments: alice's order {paid['orders']['alice']} is paid by card, bob's {paid['orders']['bob']} awaits payment")
+    print(f"  (GET /v1/payments/<order id> with the shopper's token); gift card: {(paid['gift_card'] or {}).get('code', 'issued before')}\n")
+    return paid

@@ -26,6 +26,10 @@ class DomainError(Exception):
         self.code = code or type(self).code
         self.extra = extra
 
+    @property
+    def headers(self) -> dict[str, str]:
+        return {}
+
 
 class NotFound(DomainError):
     status, code, title = 404, "not_found", "Not found"
@@ -61,17 +65,57 @@ class UnsupportedMediaType(DomainError):
     status, code, title = 415, "unsupported_media_type", "Unsupported media type"
 
 
-def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> Response:
+class TooManyRequests(DomainError):
+    """A caller over one of Omni's own limits (not API Gateway's throttle): retry after `retry_after` seconds."""
+
+    status, code, title = 429, "too_many_requests", "Too many requests"
+
+    def __init__(self, detail: str, *, retry_after: int, **extra: Any):
+        super().__init__(detail, **extra)
+        self.retry_after = retry_after
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+
+class PaymentRequired(DomainError):
+    """The payment provider refused the shopper's money (a declined card): another attempt may succeed."""
+
+    status, code, title = 402, "payment_declined", "Payment declined"
+
+
+class BadGateway(DomainError):
+    """An upstream provider answered with an error Omni cannot act on (its own 5xx, a refused credential)."""
+
+    status, code, title = 502, "provider_error", "Provider error"
+
+    def __init__(self, detail: str, *, retry_after: int | None = None, **extra: Any):
+        super().__init__(detail, **extra)
+        self.retry_after = retry_after
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)} if self.retry_after is not None else {}
+
+
+class ServiceUnavailable(BadGateway):
+    """An upstream provider could not be reached in time or is throttling Omni: retry after a while."""
+
+    status, code, title = 503, "provider_unavailable", "Provider unavailable"
+
+
+def problem(status: int, code: str, title: str, detail: str, headers: dict[str, str] | None = None, **extra: Any) -> Response:
     # Imported here: the event handler package costs stream and event functions ~40 ms of cold start.
     from aws_lambda_powertools.event_handler.api_gateway import Response
 
     body = {"type": f"https://omni.dev/problems/{code}", "title": title, "status": status, "detail": detail, "code": code}
     body.update(extra)
-    return Response(status_code=status, content_type=PROBLEM_JSON, body=json.dumps(body, default=str))
+    return Response(status_code=status, content_type=PROBLEM_JSON, body=json.dumps(body, default=str), headers=headers or None)
 
 
 def problem_from(error: DomainError) -> Response:
-    return problem(error.status, error.code, error.title, error.detail, **error.extra)
+    return problem(error.status, error.code, error.title, error.detail, headers=error.headers, **error.extra)
 
 
 class FieldError(Model):
@@ -104,6 +148,9 @@ PROBLEM_DESCRIPTIONS = {
     415: "The body is not JSON in UTF-8 (Content-Type must be application/json, with no charset or charset=utf-8)",
     422: "Invalid request (each bad field is named)",
     429: "Too many requests (the stage's or the channel's throttle or quota)",
+    402: "The payment provider declined the payment (code payment_declined, decline_code); nothing was taken",
+    502: "The payment provider answered with an error (code provider_error); nothing was recorded",
+    503: "The payment provider is unreachable, timed out or throttling (code provider_unavailable; Retry-After)",
 }
 
 

@@ -6,9 +6,13 @@ confirm (what Stripe.js does on the shopper's device: `pm_card_visa` succeeds, `
 fails), capture (full or partial), cancel, and refunds; it checks the secret API key and honours
 Idempotency-Key like Stripe (same key and parameters → the first answer, other parameters → 400).
 Every state change becomes an event (payment_intent.amount_capturable_updated, .succeeded,
-.payment_failed, .canceled, charge.refunded), delivered to `webhook_url` with a Stripe-Signature header
+.payment_failed, .canceled, charge.refunded, charge.dispute.created and .closed), delivered to `webhook_url` with a Stripe-Signature header
 (`t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">`) and retried on any non-2xx answer, as Stripe does.
 `sent` keeps every event so tests can replay them.
+
+`failing(mode)` makes the API fail as Stripe can while it lasts: an HTTP status (500, 503, 429, 401, or 402
+for a card declined on the call), "drop" (the connection closes unanswered) or "slow" (no answer before
+the client's timeout).
 """
 
 from __future__ import annotations
@@ -21,10 +25,13 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlparse
 
 DELIVERY_ATTEMPTS = 5
+FAILURE_KINDS = {401: "authentication_error", 402: "card_error", 429: "rate_limit_error"}  # other statuses: api_error
 
 
 class StripeError(Exception):
@@ -45,6 +52,15 @@ def _nested(pairs: list[tuple[str, str]]) -> dict:
     return found
 
 
+def _method_details(payment_method: str, wallet: str | None) -> dict:
+    if payment_method == "pm_link":
+        return {"type": "link", "link": {"country": "FR"}}
+    card = {"brand": "visa", "last4": "4242", "exp_month": 12, "exp_year": 2030, "funding": "credit", "wallet": None}
+    if wallet:
+        card["wallet"] = {"type": wallet, wallet: {}, "dynamic_last4": "4242"}
+    return {"type": "card", "card": card}
+
+
 def sign(secret: str, payload: str, timestamp: int | None = None) -> str:
     timestamp = int(time.time()) if timestamp is None else timestamp
     digest = hmac.new(secret.encode(), f"{timestamp}.{payload}".encode(), hashlib.sha256).hexdigest()
@@ -57,12 +73,15 @@ class StripeStandIn:
         self.deliver = deliver
         self.intents: dict[str, dict] = {}
         self.refunds: dict[str, dict] = {}
+        self.disputes: dict[str, dict] = {}
+        self.methods: dict[str, dict] = {}  # intent id -> its charge's payment_method_details
         self.sent: list[dict] = []  # every event, in the order it happened
         self.calls: list[tuple[str, str]] = []  # (method, path) of every API call, for `make bench`
         self._idempotent: dict[str, tuple[str, int, dict]] = {}
         self._lock = threading.RLock()
         self._deliveries: list[threading.Thread] = []
         self._server: ThreadingHTTPServer | None = None
+        self.failure: int | str | None = None  # see `failing`
 
     # ---- lifecycle --------------------------------------------------------------------------
 
@@ -77,7 +96,20 @@ class StripeStandIn:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length).decode() if length else ""
                 url = urlparse(self.path)
-                status, answer = standin.handle(self.command, url.path, dict(parse_qsl(url.query)) | _nested(parse_qsl(body)), dict(self.headers.items()))
+                failure = standin.failure
+                if failure in ("drop", "slow"):
+                    standin.calls.append((self.command, url.path))
+                    if failure == "slow":
+                        time.sleep(standin.slow_seconds)
+                    self.close_connection = True
+                    return
+                if isinstance(failure, int):
+                    standin.calls.append((self.command, url.path))
+                    status, answer = failure, StripeError(failure, f"stand-in failure {failure}", code="card_declined" if failure == 402 else "", kind=FAILURE_KINDS.get(failure, "api_error")).body
+                    if failure == 402:
+                        answer["error"]["decline_code"] = "insufficient_funds"
+                else:
+                    status, answer = standin.handle(self.command, url.path, _nested(parse_qsl(url.query)) | _nested(parse_qsl(body)), dict(self.headers.items()))
                 data = json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -103,6 +135,16 @@ class StripeStandIn:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+
+    slow_seconds = 3.0
+
+    @contextmanager
+    def failing(self, mode: int | str) -> Iterator[None]:
+        self.failure = mode
+        try:
+            yield
+        finally:
+            self.failure = None
 
     def wait_delivered(self, timeout: float = 10) -> None:
         deadline = time.monotonic() + timeout
@@ -140,9 +182,11 @@ class StripeStandIn:
             intent = self._intent(parts[2] if len(parts) > 2 else "")
             action = parts[3] if len(parts) > 3 else None
             if method == "GET" and action is None:
-                return dict(intent)
+                expand = params.get("expand") or {}
+                wanted = expand.values() if isinstance(expand, dict) else [expand]
+                return {**intent, "latest_charge": self.charge(intent["id"])} if "latest_charge" in wanted and intent["latest_charge"] else dict(intent)
             if method == "POST" and action == "confirm":
-                return self.confirm(intent["id"], params.get("payment_method", "pm_card_visa"))
+                return self.confirm(intent["id"], params.get("payment_method", "pm_card_visa"), params.get("wallet"))
             if method == "POST" and action == "capture":
                 return self._capture(intent, params)
             if method == "POST" and action == "cancel":
@@ -177,6 +221,7 @@ class StripeStandIn:
             "status": "requires_payment_method",
             "metadata": params.get("metadata") or {},
             "latest_charge": None,
+            "payment_method": None,
             "last_payment_error": None,
             "cancellation_reason": None,
             "created": int(time.time()),
@@ -185,14 +230,17 @@ class StripeStandIn:
         self.intents[intent_id] = intent
         return dict(intent)
 
-    def confirm(self, intent_id: str, payment_method: str = "pm_card_visa") -> dict:
-        """What the shopper's device does with Stripe.js (and tests do here directly)."""
+    def confirm(self, intent_id: str, payment_method: str = "pm_card_visa", wallet: str | None = None) -> dict:
+        """What the shopper's device does with Stripe.js (and tests do here directly): `pm_link` pays with
+        Link; a card may come from a wallet (apple_pay, google_pay…), as Stripe reports on the charge."""
         with self._lock:
             intent = self._intent(intent_id)
             if intent["status"] not in ("requires_payment_method", "requires_confirmation"):
                 raise StripeError(400, f"This PaymentIntent's status is {intent['status']}", code="payment_intent_unexpected_state")
             charge = f"ch_{secrets.token_hex(12)}"
             intent["latest_charge"] = charge
+            intent["payment_method"] = f"pm_{secrets.token_hex(12)}"
+            self.methods[intent_id] = _method_details(payment_method, wallet)
             if payment_method == "pm_card_chargeDeclined":
                 intent.update(status="requires_payment_method", last_payment_error={"code": "card_declined", "decline_code": "generic_decline", "charge": charge})
                 self._event("payment_intent.payment_failed", intent)
@@ -242,6 +290,33 @@ class StripeStandIn:
         self._event("charge.refunded", self.charge(intent["id"]))
         return dict(refund)
 
+    def dispute(self, intent_id: str, reason: str = "fraudulent") -> dict:
+        """The shopper's bank disputes the charge (what Stripe reports as charge.dispute.created)."""
+        with self._lock:
+            intent = self._intent(intent_id)
+            dispute = {
+                "id": f"dp_{secrets.token_hex(12)}",
+                "object": "dispute",
+                "amount": intent["amount_received"],
+                "currency": intent["currency"],
+                "charge": intent["latest_charge"],
+                "payment_intent": intent_id,
+                "reason": reason,
+                "status": "needs_response",
+                "metadata": {},
+                "created": int(time.time()),
+            }
+            self.disputes[dispute["id"]] = dispute
+            self._event("charge.dispute.created", dispute)
+            return dict(dispute)
+
+    def close_dispute(self, dispute_id: str, won: bool) -> dict:
+        with self._lock:
+            dispute = self.disputes[dispute_id]
+            dispute["status"] = "won" if won else "lost"
+            self._event("charge.dispute.closed", dispute)
+            return dict(dispute)
+
     def charge(self, intent_id: str) -> dict:
         intent = self.intents[intent_id]
         refunds = [dict(r) for r in self.refunds.values() if r["payment_intent"] == intent_id]
@@ -255,6 +330,8 @@ class StripeStandIn:
             "currency": intent["currency"],
             "payment_intent": intent_id,
             "metadata": dict(intent["metadata"]),
+            "payment_method": intent.get("payment_method"),
+            "payment_method_details": self.methods.get(intent_id),
             "refunds": {"object": "list", "data": refunds},
         }
 

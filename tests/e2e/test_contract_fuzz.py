@@ -130,7 +130,8 @@ def api(runtime):
     import demo
     from omni_client import OmniClient
 
-    demo.seed(runtime)
+    seeded = demo.seed(runtime)
+    KNOWN["order_id"] = list(seeded["orders"].values())  # the shopper's own orders, paid and awaiting payment
     client = OmniClient(runtime.state())
     secrets = {}
 
@@ -146,7 +147,7 @@ def api(runtime):
     sessions["stripeSignature"].auth = StripeSignature(runtime.stripe.webhook_secret if runtime.stripe else None)
     sessions["operatorIam"].auth = OperatorAuth()
     sessions["channelKey"].headers["x-api-key"] = runtime.api_key("web")
-    sessions["shopperToken"].headers.update({"x-api-key": runtime.api_key("web"), "Authorization": runtime.mint_token("fuzz-shopper", "fuzz@example.com")})
+    sessions["shopperToken"].headers.update({"x-api-key": runtime.api_key("web"), "Authorization": runtime.mint_token(demo.SHOPPERS[0], f"{demo.SHOPPERS[0]}@example.com")})
     sessions["webhookSignature"].auth = WebhookSignature(secret)
     sessions["shopifyHmac"].auth = FormatSignature(secret, "shopify")
     sessions["marketplaceSignature"].auth = FormatSignature(secret, "marketplace")

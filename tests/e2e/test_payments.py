@@ -316,3 +316,22 @@ def _state_file(runtime):
     path = Path(tempfile.mkdtemp()) / "runtime.json"
     path.write_text(json.dumps(runtime.state()))
     return path
+
+
+def test_gift_card_code_guessing_locks_the_caller_out_and_no_one_else(runtime, bus, channel_session, operator_session):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from payments.logic.gift_cards import GUESS_LIMIT, new_code
+
+    card = issue_card(operator_session, 1500)
+    guesser, till = channel_session("marketplace"), channel_session("pos")
+    assert guesser.post("/v1/gift-cards/balance", json={"code": card["code"]}).status_code == 200  # a right code costs nothing
+    guessers = [channel_session("marketplace") for _ in range(4)]
+    with ThreadPoolExecutor(4) as pool:  # guesses at once cannot slip past the counter
+        misses = list(pool.map(lambda n: guessers[n % 4].post("/v1/gift-cards/balance", json={"code": new_code()}), range(GUESS_LIMIT + 6)))
+    assert sorted((answer.status_code, answer.json()["field"]) for answer in misses) == [(404, "code")] * GUESS_LIMIT + [(429, "code")] * 6
+    locked = guesser.post("/v1/gift-cards/balance", json={"code": new_code()})
+    assert (locked.status_code, locked.json()["code"], int(locked.headers["Retry-After"]) > 0) == (429, "too_many_code_attempts", True), locked.text
+    assert guesser.post("/v1/gift-cards/balance", json={"code": card["code"]}).status_code == 429  # locked whatever the code
+    answer = till.post("/v1/gift-cards/balance", json={"code": card["code"]})
+    assert (answer.status_code, answer.json()["balance"]) == (200, 1500)

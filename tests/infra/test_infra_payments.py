@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 READERS = {
-    "stripe-api-key": {"payments.handlers.api.handler", "payments.handlers.orders_events.handler"},
+    "stripe-api-key": {"payments.handlers.api.handler", "payments.handlers.orders_events.handler", "payments.handlers.webhook_processor.handler"},
     "stripe-webhook-secret": {"payments.handlers.api.handler"},
     "card-code-key": {"payments.handlers.api.handler"},
 }

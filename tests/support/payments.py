@@ -39,7 +39,7 @@ def order_placed(
         "pay_by": pay_by,
         "delivery": delivery,
         "pickup_location_id": "paris" if delivery == "pickup" else None,
-        "lines": [{"line": 0, "sku": "TEE-S", "quantity": 1, "unit_price": total, "line_total": total, "location_id": "paris"}],
+        "lines": [{"line": "1", "sku": "TEE-S", "quantity": 1, "unit_price": total, "line_total": total, "location_id": "paris"}],
         "placed_at": datetime.now(UTC).isoformat(),
     }
 
@@ -50,7 +50,7 @@ def status_changed(order: str, to_status: str, version: int, *, total: int = 420
         "number": "W-1",
         "channel": "web",
         "customer_id": None,
-        "from_status": None,
+        "from_status": "placed",
         "to_status": to_status,
         "reason": None,
         "version": version,

@@ -2,6 +2,7 @@
   CARD#<keyed hash of the code> / CARD        kind, balance, currency, card_id (a public id, not the code)
   CARD#<keyed hash> / MOVE#<order or issue>#<reference>   each issue, redemption and refund, once
   CARDISSUE#<scope>#<reference> / ISSUE      the issuer's idempotency key
+  CODEGUESS#<caller scope> / WINDOW#<n>     code lookups counted in one window (expires with it)
 The code itself is never stored: only its keyed hash (HMAC-SHA256 with a key from Secrets Manager).
 A balance changes only through a condition on the balance itself (`balance >= :amount`), never a
 read-then-write, so two tills redeeming one card at once can never take it below zero.
@@ -66,3 +67,25 @@ def credit(digest: str, amount: int, move: str, order_id: str, now: str) -> list
         table.update(card_key(digest), "SET balance = balance + :amount ADD seq :one", condition="attribute_exists(pk)", values={":amount": amount, ":one": 1}),
         _move(digest, move, amount, now, order_id=order_id),
     ]
+
+
+def _window(scope: str, window: int) -> dict:
+    return {"pk": f"CODEGUESS#{scope}", "sk": f"WINDOW#{window}"}
+
+
+def take_attempt(scope: str, window: int, limit: int, expires_at: int) -> bool:
+    """Count one code lookup of a caller in a window, only while it is under `limit` (a condition on the
+    counter itself): False when the caller is locked out."""
+    found = table.update_now(
+        _window(scope, window),
+        "ADD attempts :one SET #ttl = :ttl",
+        condition="attribute_not_exists(attempts) OR attempts < :limit",
+        values={":one": 1, ":limit": limit, ":ttl": expires_at},
+        names={"#ttl": "ttl"},
+    )
+    return found is not None
+
+
+def give_back_attempt(scope: str, window: int) -> None:
+    """A lookup that found the right card does not count against its caller."""
+    table.update_now(_window(scope, window), "ADD attempts :minus", condition="attempts > :zero", values={":minus": -1, ":zero": 0})

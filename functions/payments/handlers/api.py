@@ -38,6 +38,7 @@ from payments.models.payments import (
 app = create_app()
 TAGS = ["payments"]
 OrderId = Annotated[Identifier, Path()]
+GUESSING = "Too many unknown gift card codes from this caller in the window (too_many_code_attempts): locked out until it ends (Retry-After)"
 
 
 @app.get("/v1/payments/reconciliation", tags=TAGS, summary="The day's mismatches between provider events, the ledger and orders", **OPERATOR)
@@ -55,14 +56,20 @@ def get_payment(order_id: OrderId) -> PaymentOut:
     tags=TAGS,
     summary="Pay the balance due by card or wallet: a Stripe PaymentIntent for the shopper's device to confirm",
     status_code=201,
-    responses=errors(404, 409, described={409: "The order is closed, past its deadline or paid on its channel"}),
+    responses=errors(404, 409, 502, 503, described={409: "The order is closed, past its deadline or paid on its channel"}),
     **SHOPPER,
 )
 def start_card_payment(order_id: OrderId, body: CardPaymentIn) -> CardPaymentOut:
     return tenders.start_card_payment(order_id, current_caller(app), body)
 
 
-@app.post("/v1/payments/<order_id>/confirm", tags=TAGS, summary="The shopper's device confirmed with Stripe: Omni asks Stripe and records it", responses=errors(404), **SHOPPER)
+@app.post(
+    "/v1/payments/<order_id>/confirm",
+    tags=TAGS,
+    summary="The shopper's device confirmed with Stripe: Omni asks Stripe and records it",
+    responses=errors(404, 502, 503, described={402: "Stripe declined the card (decline_code): the order still awaits payment, start another"}),
+    **SHOPPER,
+)
 def confirm_card_payment(order_id: OrderId, body: ConfirmIn) -> PaymentOut:
     return tenders.confirm_card_payment(order_id, current_caller(app), body)
 
@@ -71,7 +78,7 @@ def confirm_card_payment(order_id: OrderId, body: ConfirmIn) -> PaymentOut:
     "/v1/payments/<order_id>/gift-card",
     tags=TAGS,
     summary="Pay part or all of the balance due with a gift card or store credit",
-    responses=errors(404, 409, described={409: "The card's balance is short, or the amount is above the balance due (insufficient_balance, amount_above_balance_due)"}),
+    responses=errors(404, 409, described={409: "The card's balance is short, or the amount is above the balance due (insufficient_balance, amount_above_balance_due)", 429: GUESSING}),
     **SHOPPER,
 )
 def pay_with_card_code(order_id: OrderId, body: GiftCardPaymentIn) -> PaymentOut:
@@ -82,7 +89,7 @@ def pay_with_card_code(order_id: OrderId, body: GiftCardPaymentIn) -> PaymentOut
     "/v1/payments/<order_id>/in-store",
     tags=TAGS,
     summary="A tender taken at the POS: cash (change given), card on the terminal, gift card or store credit",
-    responses=errors(404, 409, described={403: "Only store (POS) channels take in-store tenders"}),
+    responses=errors(404, 409, described={403: "Only store (POS) channels take in-store tenders", 429: GUESSING}),
     **CHANNEL,
 )
 def take_in_store(order_id: OrderId, body: InStoreTenderIn) -> PaymentOut:
@@ -94,7 +101,7 @@ def take_in_store(order_id: OrderId, body: InStoreTenderIn) -> PaymentOut:
     tags=TAGS,
     summary="Refund captured money back to the order's tenders, in the configured tender order",
     status_code=201,
-    responses=errors(404, 409),
+    responses=errors(404, 409, 502, 503, described={503: "Stripe is unreachable or throttling: the refund is planned, not issued; retry with the same refund_id"}),
     **OPERATOR,
 )
 def refund(order_id: OrderId, body: RefundIn) -> RefundOut:
@@ -107,9 +114,9 @@ def issue_card(body: GiftCardIssueIn) -> GiftCardIssued:
     return gift_cards.issue(body, "operators")
 
 
-@app.post("/v1/gift-cards/balance", tags=TAGS, summary="A card's balance, by its code (in the body: never in a URL)", responses=errors(404), **CHANNEL)
+@app.post("/v1/gift-cards/balance", tags=TAGS, summary="A card's balance, by its code (in the body: never in a URL)", responses=errors(404, described={429: GUESSING}), **CHANNEL)
 def card_balance(body: GiftCardBalanceIn) -> GiftCardBalance:
-    return gift_cards.balance(body.code)
+    return gift_cards.balance(body.code, f"channel:{current_caller(app).channel.id}")
 
 
 @app.post(

@@ -2,8 +2,8 @@
 captures, voids and refunds."""
 
 from kernel.consumer import event_handler
+from orders.models.events import OrderPlaced, OrderStatusChanged, RefundRequested
 from payments.logic import orders
-from payments.models.orders import OrderPlaced, OrderStatusChanged, RefundRequested
 
 handler = event_handler(
     {

@@ -6,7 +6,17 @@ from collections.abc import Iterator
 
 from kernel.envelope import DomainEvent
 from kernel.outbox import Change
-from payments.models.events import OrderPaid, PaymentAlert, PaymentAuthorized, PaymentCaptured, PaymentFailed, RefundedTender, RefundIssued
+from payments.models.events import (
+    OrderPaid,
+    PaymentAlert,
+    PaymentAuthorized,
+    PaymentCaptured,
+    PaymentDisputeClosed,
+    PaymentDisputed,
+    PaymentFailed,
+    RefundedTender,
+    RefundIssued,
+)
 
 FAILURE_REASONS = {"fail": "failed", "cancel": "cancelled", "expire": "expired"}
 
@@ -42,6 +52,12 @@ def _entry_events(entry: dict) -> Iterator[DomainEvent]:
         )
     elif entry["kind"] == "capture":
         yield PaymentCaptured(**common, amount=entry["amount"], currency=entry["currency"], captured_total=entry["captured_total"])
+    elif entry["kind"] == "dispute":
+        disputed = {"dispute_id": entry["suffix"], "provider_reference": entry["reference"], "amount": entry["amount"], "currency": entry["currency"]}
+        yield PaymentDisputed(**common, **disputed, reason=(entry.get("details") or {}).get("reason") or "general")
+    elif entry["kind"] in ("dispute_won", "dispute_lost"):
+        closed = {"dispute_id": entry["suffix"], "provider_reference": entry["reference"], "amount": entry["amount"], "currency": entry["currency"]}
+        yield PaymentDisputeClosed(**common, **closed, outcome=entry["kind"].removeprefix("dispute_"))
     elif entry["kind"] in FAILURE_REASONS and entry.get("announce"):
         yield PaymentFailed(order_id=entry["order_id"], reason=FAILURE_REASONS[entry["kind"]], at=entry["at"])
 

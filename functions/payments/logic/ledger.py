@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-KINDS = ("authorize", "capture", "void", "refund", "dispute", "fail", "cancel", "expire")
+KINDS = ("authorize", "capture", "void", "refund", "dispute", "dispute_won", "dispute_lost", "fail", "cancel", "expire")
+DISPUTE_CLOSES = ("dispute_won", "dispute_lost")  # a dispute's money comes back (won) or goes to the shopper (lost)
 CLOSED_STATUSES = ("cancelled", "closed")
 
 
@@ -100,7 +101,9 @@ class Tally:
     captured: int = 0
     voided: int = 0
     refunded: int = 0
-    disputed: int = 0
+    disputed: int = 0  # every dispute opened
+    dispute_won: int = 0
+    dispute_lost: int = 0
     failed: bool = False
     cancelled: bool = False
 
@@ -114,8 +117,13 @@ class Tally:
         return self.authorized - self.captured - self.voided
 
     @property
+    def disputed_open(self) -> int:
+        return self.disputed - self.dispute_won - self.dispute_lost
+
+    @property
     def refundable(self) -> int:
-        return self.captured - self.refunded
+        """Captured money still Omni's to give back: not refunded, not held by an open dispute, not charged back."""
+        return self.captured - self.refunded - self.disputed_open - self.dispute_lost
 
 
 def tallies(entries: Iterable[Entry]) -> dict[tuple[str, str], Tally]:
@@ -134,6 +142,10 @@ def tallies(entries: Iterable[Entry]) -> dict[tuple[str, str], Tally]:
             tally.refunded += amount
         elif t.kind == "dispute":
             tally.disputed += amount
+        elif t.kind == "dispute_won":
+            tally.dispute_won += amount
+        elif t.kind == "dispute_lost":
+            tally.dispute_lost += amount
         elif t.kind == "fail":
             tally.failed = True
         elif t.kind == "cancel":
@@ -147,7 +159,8 @@ class Totals:
     captured: int
     voided: int
     refunded: int
-    disputed: int
+    disputed: int  # held by disputes still open
+    charged_back: int  # lost to disputes
     covered: int
     balance_due: int
     tenders: tuple[str, ...]  # tenders that cover money, in the order they were first used
@@ -162,11 +175,24 @@ def totals(order: Order, entries: Iterable[Entry]) -> Totals:
         captured=sum(t.captured for t in found),
         voided=sum(t.voided for t in found),
         refunded=sum(t.refunded for t in found),
-        disputed=sum(t.disputed for t in found),
+        disputed=sum(t.disputed_open for t in found),
+        charged_back=sum(t.dispute_lost for t in found),
         covered=covered,
         balance_due=max(0, order.grand_total - covered),
         tenders=tenders,
     )
+
+
+def methods(entries: Iterable[Entry]) -> list[str]:
+    """How the shopper paid each tender that covers money, in the order first used (the Stripe payment
+    method's type or wallet; the tender itself for tills and cards of Omni's ledger)."""
+    found = tallies(entries)
+    named: dict[tuple[str, str], str] = {}
+    for entry in sorted(entries, key=lambda e: e.n):
+        t = entry.transition
+        if t.kind in ("authorize", "capture"):
+            named.setdefault((t.provider, t.reference), t.details.get("method") or t.tender)
+    return [named.get(key, tally.tender) for key, tally in sorted(found.items(), key=lambda item: item[1].first) if tally.held > 0]
 
 
 def expired(entries: Iterable[Entry]) -> bool:
@@ -178,6 +204,8 @@ def state(snapshot: Snapshot) -> str:
     found = totals(snapshot.order, snapshot.entries)
     if found.disputed:
         return "disputed"
+    if found.charged_back:
+        return "charged_back"
     if found.refunded and found.refunded >= found.captured:
         return "refunded"
     if found.refunded:
@@ -256,7 +284,7 @@ def plan(snapshot: Snapshot, transitions: Iterable[Transition], now: str, within
             continue
         n += 1
         after = totals(order, [*entries, Entry(transition, n, now)])
-        announce = transition.kind in ("fail", "cancel", "expire") and not (snapshot.paid or result.paid) and after.covered < order.grand_total
+        announce = transition.kind in ("fail", "cancel", "expire") and not (snapshot.paid or result.paid or superseded(transition)) and after.covered < order.grand_total
         entry = Entry(transition, n, now, announce=announce, authorized_total=after.authorized, captured_total=after.captured)
         entries.append(entry)
         known[transition.key] = entry
@@ -279,16 +307,27 @@ def _refusal(snapshot: Snapshot, known: dict[str, Entry], transition: Transition
     before = known.get(transition.key)
     if before is not None and transition.amount is not None and before.transition.amount != transition.amount:
         return Alert("amount_mismatch", transition.provider, transition.reference, f"{transition.kind} of {transition.amount} reported, {before.transition.amount} recorded before")
+    if transition.kind in DISPUTE_CLOSES:
+        other = replace(transition, kind=next(kind for kind in DISPUTE_CLOSES if kind != transition.kind))
+        if other.key in known:
+            return Alert("dispute_already_closed", transition.provider, transition.reference, f"dispute {transition.suffix} was closed as {other.kind} before")
     asked = snapshot.intents.get(transition.reference) if transition.provider == "stripe" else None
     if transition.kind == "authorize" and asked is not None and transition.amount != asked:
         return Alert("amount_mismatch", transition.provider, transition.reference, f"authorized {transition.amount}, Omni asked for {asked}")
     return None
 
 
+def superseded(transition: Transition) -> bool:
+    """An intent Omni cancelled because a newer one replaced it: not a failed payment."""
+    return transition.kind in ("cancel", "void") and transition.details.get("reason") == "duplicate"
+
+
 def _resolved(transition: Transition, tally: Tally | None) -> Transition | None:
     """A cancel of an authorized tender is a void of what is still open; a void without an amount
     releases whatever is open (None when nothing is)."""
     open_amount = tally.capturable if tally else 0
+    if transition.kind == "authorize" and tally is not None and tally.cancelled:
+        return None  # reported after its cancellation: a cancelled intent holds nothing
     if transition.kind == "cancel" and open_amount > 0:
         return replace(transition, kind="void", amount=open_amount)
     if transition.kind == "void" and transition.amount is None:
@@ -304,6 +343,8 @@ def _over_limit(transition: Transition, tally: Tally | None) -> Alert | None:
         return Alert("over_capture", transition.provider, transition.reference, f"{transition.kind} of {amount}, only {capturable} is authorized and open")
     if transition.kind == "refund" and amount > refundable:
         return Alert("refund_exceeds_captured", transition.provider, transition.reference, f"refund of {amount}, only {refundable} is captured and not refunded")
+    if transition.kind in DISPUTE_CLOSES and amount > (tally.disputed_open if tally else 0):
+        return Alert("dispute_not_open", transition.provider, transition.reference, f"{transition.kind} of {amount} for dispute {transition.suffix}, which is not open for it")
     return None
 
 
@@ -320,7 +361,7 @@ def refundable_by_reference(snapshot: Snapshot) -> dict[tuple[str, str], int]:
     """Captured money each tender may still give back: captured, less every planned refund step and
     any refund not made through a plan (e.g. in the provider's dashboard)."""
     planned_ids = {plan.refund_id for plan in snapshot.refunds}
-    left = {key: tally.captured for key, tally in tallies(snapshot.entries).items()}
+    left = {key: tally.captured - tally.disputed_open - tally.dispute_lost for key, tally in tallies(snapshot.entries).items()}
     for entry in snapshot.entries:
         t = entry.transition
         if t.kind == "refund" and t.details.get("refund_id") not in planned_ids:

@@ -12,10 +12,10 @@ from datetime import datetime
 from kernel import clock
 from kernel.errors import IdempotencyKeyReused, NotFound, Unprocessable
 from kernel.observability import logger, metrics
+from orders.models.events import OrderPlaced, OrderStatusChanged, RefundRequested
 from payments.dal import payments as store
 from payments.logic import settlement
 from payments.logic.ledger import Alert, Order
-from payments.models.orders import OrderPlaced, OrderStatusChanged, RefundRequested
 
 
 def _iso(moment: str | None) -> str | None:

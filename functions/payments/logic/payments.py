@@ -88,7 +88,16 @@ def view(snapshot: Snapshot, change: int | None = None) -> PaymentOut:
     order = snapshot.order
     totals = ledger.totals(order, snapshot.entries)
     log = [
-        LogEntry(n=e.n, kind=e.transition.kind, tender=e.transition.tender, provider=e.transition.provider, provider_reference=e.transition.reference, amount=e.transition.amount, at=e.at)
+        LogEntry(
+            n=e.n,
+            kind=e.transition.kind,
+            tender=e.transition.tender,
+            method=e.transition.details.get("method") or (e.transition.tender if e.transition.provider != "stripe" else None),
+            provider=e.transition.provider,
+            provider_reference=e.transition.reference,
+            amount=e.transition.amount,
+            at=e.at,
+        )
         for e in sorted(snapshot.entries, key=lambda e: e.n)
     ]
     return PaymentOut(
@@ -100,9 +109,12 @@ def view(snapshot: Snapshot, change: int | None = None) -> PaymentOut:
         authorized=totals.authorized,
         captured=totals.captured,
         refunded=totals.refunded,
+        disputed=totals.disputed,
+        charged_back=totals.charged_back,
         balance_due=totals.balance_due,
         paid=snapshot.paid,
         tenders=list(totals.tenders),
+        methods=ledger.methods(snapshot.entries),
         log=log,
         change=change,
     )

@@ -11,6 +11,8 @@ order involved (no scan). Each mismatch names its kind, the order and what is wr
   refund_exceeds_captured  more refunded than captured
   not_captured             shipped or collected, yet authorized money still open
   cancelled_not_refunded   cancelled, yet captured money not refunded nor planned
+  dispute_open             a chargeback still open: the amount is held until it is won or lost
+  charged_back             a dispute lost: the money went back to the shopper outside any refund
 """
 
 from __future__ import annotations
@@ -68,6 +70,11 @@ def order_mismatches(snapshot: ledger.Snapshot) -> list[Mismatch]:
             add("refund_exceeds_captured", f"{tally.refunded} refunded of {tally.captured} captured", tally.reference)
         if order.status in CAPTURE_ON and tally.capturable > 0:
             add("not_captured", f"{order.status}, yet {tally.capturable} is still only authorized", tally.reference)
+    for tally in ledger.tallies(snapshot.entries).values():
+        if tally.disputed_open:
+            add("dispute_open", f"{tally.disputed_open} held by an open dispute", tally.reference)
+        if tally.dispute_lost:
+            add("charged_back", f"{tally.dispute_lost} lost to a dispute", tally.reference)
     if order.status == "cancelled" and sum(ledger.refundable_by_reference(snapshot).values()) > 0:
         add("cancelled_not_refunded", f"cancelled, {sum(ledger.refundable_by_reference(snapshot).values())} captured and not refunded")
     return found

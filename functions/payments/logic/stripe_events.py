@@ -11,18 +11,38 @@ from __future__ import annotations
 from payments.logic.ledger import Transition
 
 PROVIDER = "stripe"
+SUPERSEDED = "duplicate"  # the cancellation_reason Omni gives an intent that a newer one for the order replaces
 
 
 def _tender(intent: dict) -> str:
     return (intent.get("metadata") or {}).get("tender") or "card"
 
 
+def payment_method(charge: dict | None) -> str | None:
+    """How the shopper paid, from a charge's payment_method_details as Stripe reports them: card, or the
+    wallet the card was in (apple_pay, google_pay, samsung_pay…), or another method type (link…)."""
+    details = (charge or {}).get("payment_method_details") or {}
+    kind = details.get("type")
+    if kind == "card":
+        return ((details.get("card") or {}).get("wallet") or {}).get("type") or "card"
+    return kind
+
+
+def method_unknown(intent: dict) -> bool:
+    """A webhook's intent names its charge by id only (Stripe never expands webhook objects)."""
+    return not isinstance(intent.get("latest_charge"), dict)
+
+
 def intent_transitions(intent: dict) -> list[Transition]:
     ref, amount, status = intent["id"], intent.get("amount"), intent.get("status")
     currency = (intent.get("currency") or "").upper() or None
-    tender = _tender(intent)
+    method = payment_method(intent.get("latest_charge") if isinstance(intent.get("latest_charge"), dict) else None)
+    tender = ("card" if method == "card" else "wallet") if method else _tender(intent)
+    paid_with = {"method": method} if method else {}
 
     def make(kind: str, value: int | None = None, **options) -> Transition:
+        if kind in ("authorize", "capture"):
+            options["details"] = {**paid_with, **options.get("details", {})}
         return Transition(kind=kind, provider=PROVIDER, reference=ref, tender=tender, amount=value, currency=currency, **options)
 
     if status == "requires_capture":
@@ -42,15 +62,26 @@ def intent_transitions(intent: dict) -> list[Transition]:
     return []  # requires_confirmation, requires_action, processing: nothing happened to the money yet
 
 
+def decline_code(intent: dict) -> str | None:
+    """Why Stripe declined the intent's last attempt (card_declined, insufficient_funds…), None if it did not."""
+    error = intent.get("last_payment_error")
+    if intent.get("status") != "requires_payment_method" or not error:
+        return None
+    return error.get("decline_code") or error.get("code") or "declined"
+
+
 def charge_transitions(charge: dict) -> tuple[str | None, list[Transition]]:
     """A charge (charge.refunded…): its intent's authorization and capture, and each of its refunds."""
     ref = charge.get("payment_intent")
     if not ref:
         return None, []
     currency = (charge.get("currency") or "").upper() or None
-    tender = _tender(charge)
+    method = payment_method(charge)
+    tender = ("card" if method == "card" else "wallet") if method else _tender(charge)
 
     def make(kind: str, value: int | None, **options) -> Transition:
+        if kind in ("authorize", "capture") and method:
+            options["details"] = {"method": method}
         return Transition(kind=kind, provider=PROVIDER, reference=ref, tender=tender, amount=value, currency=currency, **options)
 
     found = [make("authorize", charge.get("amount"))]
@@ -63,6 +94,26 @@ def charge_transitions(charge: dict) -> tuple[str | None, list[Transition]]:
     return ref, found
 
 
+def dispute_transitions(dispute: dict) -> list[Transition]:
+    """A dispute (chargeback) of a charge: opened, and once closed, won (the money comes back) or lost.
+    A closed dispute implies it was opened, so a closure that arrives first still ends right."""
+    ref, dispute_id = dispute.get("payment_intent"), dispute.get("id")
+    if not ref or not dispute_id:
+        return []
+    currency = (dispute.get("currency") or "").upper() or None
+
+    def make(kind: str, **details) -> Transition:
+        return Transition(kind=kind, provider=PROVIDER, reference=ref, tender="card", amount=dispute.get("amount"), currency=currency, suffix=dispute_id, details=details)
+
+    found = [make("dispute", reason=dispute.get("reason") or "general")]
+    status = dispute.get("status")
+    if status in ("won", "warning_closed"):  # an inquiry closed without a chargeback keeps the money too
+        found.append(make("dispute_won"))
+    elif status == "lost":
+        found.append(make("dispute_lost"))
+    return found
+
+
 def event_transitions(event: dict) -> tuple[str | None, str | None, list[Transition]]:
     """(order id if the object names it, provider reference, transitions) of one Stripe event."""
     kind = event.get("type") or ""
@@ -73,10 +124,6 @@ def event_transitions(event: dict) -> tuple[str | None, str | None, list[Transit
     if kind in ("charge.refunded", "charge.refund.updated", "charge.captured", "charge.succeeded"):
         ref, found = charge_transitions(obj)
         return order_id, ref, found
-    if kind == "charge.dispute.created":
-        ref = obj.get("payment_intent")
-        dispute = Transition(
-            kind="dispute", provider=PROVIDER, reference=ref or "", tender="card", amount=obj.get("amount"), currency=(obj.get("currency") or "").upper() or None, suffix=obj.get("id", "")
-        )
-        return order_id, ref, [dispute] if ref else []
+    if kind in ("charge.dispute.created", "charge.dispute.closed"):
+        return order_id, obj.get("payment_intent"), dispute_transitions(obj)
     return order_id, obj.get("id"), []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kernel import clock
 from kernel.auth import Caller
-from kernel.errors import NotFound, Unprocessable
+from kernel.errors import NotFound, PaymentRequired, Unprocessable
 from payments.dal import inbox
 from payments.dal import payments as store
 from payments.logic import gift_cards, ledger
@@ -23,6 +23,7 @@ def start_card_payment(order_id: str, caller: Caller, body: CardPaymentIn) -> Ca
     snapshot = shoppers(order_id, caller)
     require_currency(snapshot, body.currency)
     require_payable(snapshot)
+    snapshot = _supersede_open_intents(snapshot)
     due = ledger.totals(snapshot.order, snapshot.entries).balance_due
     if due == 0:
         raise Unprocessable(f"order {order_id} is covered: nothing is due", code="nothing_due", field="order_id")
@@ -39,16 +40,36 @@ def start_card_payment(order_id: str, caller: Caller, body: CardPaymentIn) -> Ca
     return CardPaymentOut(order_id=order_id, payment_intent_id=intent["id"], client_secret=intent["client_secret"], amount=due, currency=snapshot.order.currency, capture_method=method)
 
 
-def confirm_card_payment(order_id: str, caller: Caller, body: ConfirmIn) -> PaymentOut:
-    """The shopper's browser says Stripe confirmed: ask Stripe (never trust the browser) and apply what it says."""
+def _supersede_open_intents(snapshot):
+    """Cancel the order's earlier intents that hold no money, so that only the new one can be paid; one
+    that Stripe authorized or paid meanwhile is recorded instead (it pays what it pays). The payment after."""
     from payments.dal import stripe_api
-    from payments.logic.stripe_events import intent_transitions
+    from payments.logic.stripe_events import SUPERSEDED, intent_transitions
+
+    order_id, after = snapshot.order.order_id, snapshot
+    done = {ref for (provider, ref), tally in ledger.tallies(snapshot.entries).items() if provider == "stripe" and (tally.cancelled or tally.held or tally.captured or tally.voided)}
+    for intent_id in snapshot.intents:
+        if intent_id not in done:
+            intent = stripe_api.cancel_if_open(intent_id, idempotency_key=f"omni:{order_id}:supersede:{intent_id}", reason=SUPERSEDED)
+            after, _ = apply(order_id, intent_transitions(intent))
+    return after
+
+
+def confirm_card_payment(order_id: str, caller: Caller, body: ConfirmIn) -> PaymentOut:
+    """The shopper's browser says Stripe confirmed: ask Stripe (never trust the browser) and apply what it says.
+    A declined attempt is recorded (it moved no money) and answered 402: the order still awaits payment."""
+    from payments.dal import stripe_api
+    from payments.logic.stripe_events import decline_code, intent_transitions
 
     snapshot = shoppers(order_id, caller)
     if body.payment_intent_id not in snapshot.intents:
         raise NotFound(f"no payment intent {body.payment_intent_id} for order {order_id}", field="payment_intent_id")
     intent = stripe_api.retrieve_intent(body.payment_intent_id)
     after, _ = apply(order_id, intent_transitions(intent), raise_refused=True)
+    declined = decline_code(intent)
+    if declined is not None:
+        due = ledger.totals(after.order, after.entries).balance_due
+        raise PaymentRequired(f"Stripe declined the payment of order {order_id} ({declined})", decline_code=declined, balance_due=due, field="payment_intent_id")
     return view(after)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from kernel import clock
-from kernel.errors import NotFound, Unauthorized, Unprocessable
+from kernel.errors import BadGateway, NotFound, ServiceUnavailable, Unauthorized, Unprocessable
 from payments.dal import inbox
 from payments.dal import payments as store
 from payments.logic import stripe_events
@@ -47,12 +47,29 @@ def receive(provider: str, headers: Mapping[str, str], body: bytes) -> WebhookRe
     return WebhookReceived(id=event_id, status="accepted" if accepted else "duplicate")
 
 
+def _with_method(intent: dict) -> list:
+    """The event's transitions (its amounts and state, as reported) with how the shopper paid, which only
+    the intent's charge says: asked of Stripe, as Stripe advises for webhook objects (never expanded)."""
+    from payments.dal import stripe_api
+
+    try:
+        charge = stripe_api.retrieve_intent(intent["id"]).get("latest_charge")
+    except BadGateway as error:
+        if isinstance(error, ServiceUnavailable) or error.retry_after is not None:
+            raise  # Stripe is away: the record is retried
+        charge = None  # Stripe does not know it: the event's own word, which the ledger judges
+    return stripe_events.intent_transitions({**intent, "latest_charge": charge})
+
+
 def process(provider: str, event: dict) -> str:
     """Apply one stored provider event; its outcome (applied, refused, ignored, unknown_reference)."""
     order_id, reference, transitions = stripe_events.event_transitions(event)
     if not transitions:
         return "ignored"
     order_id = order_id or inbox.order_of(provider, reference)
+    obj = (event.get("data") or {}).get("object") or {}
+    if obj.get("object") == "payment_intent" and stripe_events.method_unknown(obj) and any(t.kind == "authorize" for t in transitions):
+        transitions = _with_method(obj)
     try:
         if order_id is None:
             raise NotFound("no order", field="order_id")

@@ -67,6 +67,34 @@ class RefundIssued(DomainEvent):
     tenders: list[RefundedTender]
 
 
+class PaymentDisputed(DomainEvent):
+    """The shopper's bank disputes a captured charge (a chargeback): the amount is held from the merchant."""
+
+    TYPE = "PaymentDisputed"
+
+    payment_id: str
+    order_id: str
+    dispute_id: str
+    provider_reference: str
+    amount: int
+    currency: str
+    reason: str
+
+
+class PaymentDisputeClosed(DomainEvent):
+    """A dispute ended: won (the held amount comes back) or lost (it went to the shopper: charged back)."""
+
+    TYPE = "PaymentDisputeClosed"
+
+    payment_id: str
+    order_id: str
+    dispute_id: str
+    provider_reference: str
+    amount: int
+    currency: str
+    outcome: Literal["won", "lost"]
+
+
 class PaymentAlert(DomainEvent):
     """Something a provider reported that Omni refused: an operator should look (e.g. amount_mismatch)."""
 

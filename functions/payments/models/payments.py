@@ -60,6 +60,7 @@ class LogEntry(Model):
     n: int
     kind: str
     tender: str
+    method: str | None = Field(None, description="how the shopper paid: card, apple_pay, google_pay, link… (Stripe's payment method details)")
     provider: str
     provider_reference: str
     amount: int | None
@@ -75,9 +76,12 @@ class PaymentOut(Model):
     authorized: int
     captured: int
     refunded: int
+    disputed: int = Field(description="held by disputes (chargebacks) still open")
+    charged_back: int = Field(description="lost to disputes: gone back to the shopper outside any refund")
     balance_due: int
     paid: bool
     tenders: list[str]
+    methods: list[str] = Field(description="how the shopper paid each tender that covers money, in order: card, apple_pay, link, cash, gift_card…")
     log: list[LogEntry]
     change: int | None = Field(None, description="cash only: the change given")
 

@@ -36,7 +36,13 @@ SPEC = DomainSpec(
     functions=(
         api("payments.handlers.api.handler", reads_secrets=(STRIPE_API_KEY, STRIPE_WEBHOOK_SECRET, CARD_CODE_KEY), timeout_seconds=15, environment=POLICY),
         outbox("payments.handlers.outbox.handler"),
-        FunctionSpec("WebhookProcessor", "payments.handlers.webhook_processor.handler", Stream(only=PROVIDER_EVENT_INSERTS, dead_letter_queue=True), environment=POLICY),
+        FunctionSpec(
+            "WebhookProcessor",
+            "payments.handlers.webhook_processor.handler",
+            Stream(only=PROVIDER_EVENT_INSERTS, dead_letter_queue=True),
+            reads_secrets=(STRIPE_API_KEY,),  # asks Stripe how an intent was paid (card, wallet): webhooks never expand the charge
+            environment=POLICY,
+        ),
         on_event(
             "OrdersEvents",
             "payments.handlers.orders_events.handler",
