@@ -37,7 +37,8 @@ def _graph_events(change: Change) -> Iterator[DomainEvent]:
         elif entry["kind"] == "unmerge":
             yield ProfileUnmerged(merge_id=entry["id"], profile_ids=entry["profiles"], at=entry["at"])
         elif entry["kind"] == "erase":
-            yield ProfileErased(profile_id=entry["profile"], at=entry["at"])
+            erased = old["profiles"].get(entry["profile"], {})
+            yield ProfileErased(profile_id=entry["profile"], order_ids=erased.get("orders", []), customer_ids=erased.get("customers", []), at=entry["at"])
     for pid, profile in new["profiles"].items():
         before = old["profiles"].get(pid)
         if before is None or (before["orders"], before["customers"]) != (profile["orders"], profile["customers"]):
