@@ -52,6 +52,8 @@ def _status_changed(event: Envelope) -> None:
     orders.status_changed(change.order_id, change.to_status, change.version, change.at)
     if change.to_status == "paid":
         loyalty.earn(change.order_id, change.grand_total, change.currency, change.at)
+    elif change.to_status == "cancelled":
+        loyalty.give_back(change.order_id, change.at)
 
 
 def _order_paid(event: Envelope) -> None:

@@ -81,3 +81,15 @@ class PointsReversed(DomainEvent):
     points: int
     order_id: str | None = None
     balance: int
+
+
+class PointsGivenBack(DomainEvent):
+    """Points redeemed on an order that was cancelled, back on the profile: `points` is positive."""
+
+    TYPE = "PointsGivenBack"
+
+    profile_id: str
+    entry_id: str
+    points: int
+    order_id: str | None = None
+    balance: int
