@@ -1,6 +1,6 @@
-"""Profiles' ProfileErased through orders' EventBridge rule under moto: the person's orders keep their
-figures and lose every personal field, their cart goes, and neither a redelivery nor a replay of the
-archive brings anything back."""
+"""Profiles' events through orders' EventBridge rules under moto. ProfileErased: the person's orders keep
+their figures and lose every personal field, their cart goes, and neither a redelivery nor a replay of the
+archive brings anything back. Merges and unmerges: the shopper's history follows them, a late replay never."""
 
 import json
 import uuid
@@ -10,12 +10,12 @@ import pytest
 from kernel import table
 from orders.dal import carts
 from orders.dal import orders as orders_table
-from orders.handlers import attribution, channel_orders, privacy
+from orders.handlers import api, attribution, channel_orders, privacy
 from orders.logic.channel_orders import order_id_of
 from orders.models.cart import StoredCart, StoredLine
 from orders.models.order import Contact, ShippingAddress
 from support.orders import an_order
-from support.triggers import Context, eventbridge_event
+from support.triggers import Context, call, eventbridge_event
 
 PERSONAL = ("ann@example.com", "+33612345678", "alice", "Ann Lee", "1 Rue de Rivoli", "75001", "Ask for Ann")
 
@@ -95,3 +95,30 @@ def test_an_erasure_naming_an_order_not_booked_yet_is_retried_and_erases_it_then
     channel_orders.handler(marketplace_order("M-late"), Context())
     privacy.handler(erased(order_ids=[late]), Context())  # EventBridge's retry
     assert orders_table.get(late).contact == Contact()
+
+
+def test_a_merge_then_an_unmerge_re_point_the_shoppers_history_and_a_late_replay_changes_nothing(orders):
+    """ProfilesMerged and ProfileUnmerged reach orders as OrdersAttributed of every profile they touch, with the
+    graph's growing version: that one mechanism re-points orders both ways (decision 56)."""
+    own = placed(customer_id="alice", placed_at="2026-11-20T10:00:00.000000Z")
+    channel_orders.handler(marketplace_order("M-pos"), Context())
+    pos = order_id_of("marketplace", "M-pos")
+
+    def attributed(profile_id, order_ids, customers, version):
+        data = {"profile_id": profile_id, "order_ids": order_ids, "customer_ids": customers, "version": version, "at": "2026-11-23T12:00:00Z"}
+        attribution.handler(bus_event("omni.profiles", "OrdersAttributed", data), Context())
+
+    def history():
+        return [order["order_id"] for order in call(api.handler, "GET", "/v1/me/orders", channel_key="key-web", customer="alice")[1]]
+
+    attributed("p-alice", [own.order_id], ["alice"], 1)
+    attributed("p-pos", [pos], [], 1)
+    assert history() == [own.order_id]
+    attributed("p-alice", [own.order_id, pos], ["alice"], 2)  # merged: p-pos into p-alice
+    assert history() == [pos, own.order_id]
+    attributed("p-alice", [own.order_id], ["alice"], 3)  # unmerged
+    attributed("p-pos", [pos], [], 3)
+    assert history() == [own.order_id]
+    before = orders.items()
+    attributed("p-alice", [own.order_id, pos], ["alice"], 2)  # the merge's attribution, replayed late
+    assert orders.items() == before and history() == [own.order_id]
