@@ -23,6 +23,7 @@ EXPECTED_HANDLERS = {
     "orders.handlers.channel_orders.handler",
     "orders.handlers.attribution.handler",
     "inventory.handlers.returns.handler",
+    "orders.handlers.privacy.handler",
     "profiles.handlers.api.handler",
     "profiles.handlers.outbox.handler",
     "profiles.handlers.consumer.handler",  # three functions: order, payment and channel events

@@ -86,6 +86,19 @@ def people(count: int, seed: int = 7) -> list[Seen]:
     return seen
 
 
+def measure(count: int, seed: int, rules) -> tuple[float, float, int]:
+    """Precision, recall and the number of profiles when `count` people of this seed are identified."""
+    from support.identity_graphs import MemoryGraphs, sighting
+
+    population = people(count, seed=seed)
+    graphs = MemoryGraphs(rules)
+    for seen in population:
+        graphs.identify(sighting(seen.given, rules, source=seen.source, at=seen.at, channel=seen.channel, channel_kind=seen.channel_kind))
+    predicted = graphs.profile_of_source()
+    precision, recall = precision_recall({seen.source: seen.person for seen in population}, predicted)
+    return precision, recall, len(set(predicted.values()))
+
+
 def pairs(sizes) -> int:
     return sum(n * (n - 1) // 2 for n in sizes)
 

@@ -81,7 +81,7 @@ def order_placed(
             "pay_by": None,
             "delivery": "ship",
             "pickup_location_id": None,
-            "lines": lines or [{"line": 1, "sku": "TEE-S", "quantity": 2, "unit_price": total // 2, "line_total": total, "location_id": "paris"}],
+            "lines": lines or [{"line": "1", "sku": "TEE-S", "quantity": 2, "unit_price": total // 2, "line_total": total, "location_id": "paris"}],
             "placed_at": placed_at,
         },
     )

@@ -97,7 +97,7 @@ def delete_me() -> Erased:
     tags=TAGS,
     summary="Redeem points for one of the shopper's orders (a tender or a discount)",
     status_code=201,
-    responses=errors(404, 409, described={409: "Not enough points, or the redemption id was used for another redemption"}),
+    responses=errors(404, 409, described={409: "Not enough points, the order is cancelled, or the redemption id was used for another redemption"}),
     **SHOPPER,
 )
 def post_redemption(body: RedemptionIn) -> Redemption:

@@ -1,22 +1,24 @@
-"""What other domains' events tell profiles: who ordered (identify from OrderPlaced and ChannelOrderReceived),
-the order read model (figures and status, no contact details), and loyalty (earn on payment, reverse on
-returns and refunds). Every reaction is idempotent by its business key and tolerant of order: the graph
+"""What other domains' events tell profiles, read with the producers' own published classes: who ordered
+(identify from OrderPlaced and ChannelOrderReceived), the order read model (figures and status, no contact
+details), and loyalty (earn on payment, reverse on returns and refunds, give back on cancellation). Every reaction is idempotent by its business key and tolerant of order: the graph
 is a set of records, statuses keep the highest version, ledger entries are written once. An event about an
 order profiles has not seen placed yet raises, for EventBridge to deliver it again later.
 """
 
 from __future__ import annotations
 
+from channels.models.events import ChannelOrderReceived
 from kernel.consumer import event_handler
 from kernel.envelope import Envelope
+from orders.models.events import OrderPlaced, OrderStatusChanged, ReturnReceived
+from payments.models.events import OrderPaid, RefundIssued
 from profiles.dal import orders
 from profiles.logic import identify, loyalty
 from profiles.logic.rules import Kind
-from profiles.models import inbound
 
 
 def _order_placed(event: Envelope) -> None:
-    order = event.unwrap(inbound.OrderPlaced)
+    order = event.unwrap(OrderPlaced)
     given = {Kind.account: order.customer_id, Kind.email: order.contact.email, Kind.phone: order.contact.phone, Kind.order: order.order_id}
     if order.channel_order_id:
         given[Kind.channel_order] = f"{order.channel}:{order.channel_order_id}"
@@ -38,7 +40,7 @@ def _order_placed(event: Envelope) -> None:
 
 
 def _channel_order(event: Envelope) -> None:
-    received = event.unwrap(inbound.ChannelOrderReceived)
+    received = event.unwrap(ChannelOrderReceived)
     customer = received.customer
     given = {Kind.channel_customer: customer.channel_customer_id, Kind.email: customer.email, Kind.phone: customer.phone, Kind.channel_order: f"{received.channel}:{received.channel_order_id}"}
     seen = identify.sighting(
@@ -48,19 +50,21 @@ def _channel_order(event: Envelope) -> None:
 
 
 def _status_changed(event: Envelope) -> None:
-    change = event.unwrap(inbound.OrderStatusChanged)
+    change = event.unwrap(OrderStatusChanged)
     orders.status_changed(change.order_id, change.to_status, change.version, change.at)
     if change.to_status == "paid":
         loyalty.earn(change.order_id, change.grand_total, change.currency, change.at)
+    elif change.to_status == "cancelled":
+        loyalty.give_back(change.order_id, change.at)
 
 
 def _order_paid(event: Envelope) -> None:
-    paid = event.unwrap(inbound.OrderPaid)
+    paid = event.unwrap(OrderPaid)
     loyalty.earn(paid.order_id, paid.amount, paid.currency, event.time.isoformat().replace("+00:00", "Z"))
 
 
 def _return_received(event: Envelope) -> None:
-    returned = event.unwrap(inbound.ReturnReceived)
+    returned = event.unwrap(ReturnReceived)
     units: dict[str, int] = {}
     for line in returned.lines:
         units[line.sku] = units.get(line.sku, 0) + line.received
@@ -68,7 +72,7 @@ def _return_received(event: Envelope) -> None:
 
 
 def _refund_issued(event: Envelope) -> None:
-    refund = event.unwrap(inbound.RefundIssued)
+    refund = event.unwrap(RefundIssued)
     loyalty.reverse(refund.refund_id, refund.order_id, event.time.isoformat().replace("+00:00", "Z"), amount=refund.amount)
 
 

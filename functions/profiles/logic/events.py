@@ -14,9 +14,9 @@ from collections.abc import Iterator
 
 from kernel.envelope import DomainEvent
 from kernel.outbox import Change
-from profiles.models.events import OrdersAttributed, PointsEarned, PointsRedeemed, PointsReversed, ProfileErased, ProfilesMerged, ProfileUnmerged
+from profiles.models.events import OrdersAttributed, PointsEarned, PointsGivenBack, PointsRedeemed, PointsReversed, ProfileErased, ProfilesMerged, ProfileUnmerged
 
-POINTS = {"earn": PointsEarned, "redeem": PointsRedeemed, "reverse": PointsReversed}
+POINTS = {"earn": PointsEarned, "redeem": PointsRedeemed, "reverse": PointsReversed, "give_back": PointsGivenBack}
 
 
 def _body(item: dict | None) -> dict:
@@ -37,7 +37,8 @@ def _graph_events(change: Change) -> Iterator[DomainEvent]:
         elif entry["kind"] == "unmerge":
             yield ProfileUnmerged(merge_id=entry["id"], profile_ids=entry["profiles"], at=entry["at"])
         elif entry["kind"] == "erase":
-            yield ProfileErased(profile_id=entry["profile"], at=entry["at"])
+            erased = old["profiles"].get(entry["profile"], {})
+            yield ProfileErased(profile_id=entry["profile"], order_ids=erased.get("orders", []), customer_ids=erased.get("customers", []), at=entry["at"])
     for pid, profile in new["profiles"].items():
         before = old["profiles"].get(pid)
         if before is None or (before["orders"], before["customers"]) != (profile["orders"], profile["customers"]):
@@ -48,6 +49,6 @@ def events_from_change(change: Change) -> Iterator[DomainEvent]:
     item = change.new or change.old or {}
     if item.get("type") == "graph":
         yield from _graph_events(change)
-    elif item.get("sk", "").startswith("POINTS#") and change.old is None and change.new and change.new.get("profile_id"):
+    elif item.get("sk", "").startswith("POINTS#") and change.old is None and change.new and change.new.get("profile_id") and int(change.new["points"]):
         entry = change.new
         yield POINTS[entry["kind"]](profile_id=entry["profile_id"], entry_id=entry["entry_id"], points=entry["points"], order_id=entry["order_id"], balance=entry["balance"])

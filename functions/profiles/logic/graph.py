@@ -56,7 +56,7 @@ def partition(records: Iterable[Record], rules: MatchRules, apart: Iterable[tupl
         if shared <= ambiguous:
             break
         ambiguous |= shared
-        evidence += [refusal for refusal in found.refusals if refusal.reason.startswith("veto:") and refusal not in evidence]
+        evidence += [refusal for refusal in found.refusals if refusal.reason != "apart" and refusal not in evidence]
     found.refusals += [refusal for refusal in evidence if refusal not in found.refusals]
     return found
 
@@ -77,7 +77,7 @@ def _partition(ordered: list[Record], rules: MatchRules, apart: list[tuple[str, 
     values: list[dict[str, set[str]]] = [{} for _ in ordered]
     holders: dict[str, list[int]] = {}  # merging identifier -> groups (roots, possibly stale) holding it
     refusals: list[Refusal] = []
-    shared: set[str] = set()  # weak identifiers through which a veto refused a merge
+    shared: set[str] = set()  # weak identifiers through which a refusal (a veto, a limit) refused a merge
 
     def find(node: int) -> int:
         root = node
@@ -139,7 +139,9 @@ def _partition(ordered: list[Record], rules: MatchRules, apart: list[tuple[str, 
             reason = refusal(mine, theirs, weak_via | weakly)
             if reason:
                 refusals.append(Refusal(record=record.key, anchor=ordered[min(members[theirs])].key, reason=reason))
-                if reason.startswith("veto:") and not record.single:
+                # Any refusal of a link that rests on a weak type (a veto, or two accounts behind one phone)
+                # shows that weak value to be shared.
+                if weak_via | weakly and reason != "apart" and not record.single:
                     shared.update(identifier for identifier in record.ids if identifier.partition(":")[0] in weak_via | weakly)
                 continue
             weakly |= weak_via

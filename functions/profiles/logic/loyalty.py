@@ -1,6 +1,6 @@
 """Loyalty: points earned on paid orders from any channel, reversed on returns and refunds, redeemed for
-an order. The ledger is append-only and idempotent by entry id (earn:<order>, reverse:<return or refund>,
-redeem:<the shopper's redemption id>); entries hang on orders, and a profile's balance is the sum over
+an order and given back when it is cancelled. The ledger is append-only and idempotent by entry id
+(earn:<order>, reverse:<return or refund>, redeem:<the shopper's redemption id>, give-back:<order>); entries hang on orders, and a profile's balance is the sum over
 the orders of its merged identity, so merges and unmerges move points with orders and never count twice.
 """
 
@@ -97,6 +97,36 @@ def reverse(reversal_id: str, order_id: str, at: str, *, amount: int | None = No
     raise Conflict("loyalty ledger contended; retry", code="contended")
 
 
+def give_back(order_id: str, at: str) -> None:
+    """A cancelled order gives back the points redeemed on it, once (give-back:<order>); from then on no
+    redemption may spend on it (`given_back_at` guards them), so none lands after the give-back unreturned.
+    Points it earned come back through the cancellation's refund (reverse)."""
+    entry_id = f"give-back:{order_id}"
+    for _ in range(ATTEMPTS):
+        order = orders.get(order_id)
+        if order is None or "placed_at" not in order:
+            raise NotYetKnown(f"order {order_id} not placed yet")
+        if order.get("given_back_at"):
+            return
+        redeemed = int(order.get("redeemed", 0))
+        graph, profile_id = _owner(order_id)
+        rows = [row for row in _profile_rows(graph, profile_id) if row["order_id"] != order_id]
+        entry = {
+            "entry_id": entry_id,
+            "kind": "give_back",
+            "points": redeemed,
+            "order_id": order_id,
+            "profile_id": profile_id,
+            "balance": balance(rows) + int(order.get("points", 0)) + redeemed,
+            "at": at,
+        }
+        read = ("redeemed = :read", {":read": redeemed}) if redeemed else ("attribute_not_exists(redeemed)", {})
+        refused = orders.append(entry, {"given_back": redeemed, "points": redeemed}, sets={"given_back_at": at}, order_guard=read, graph_guard=(graph["graph_id"], graph["version"]) if graph else None)
+        if refused in (None, "entry"):
+            return
+    raise Conflict("loyalty ledger contended; retry", code="contended")
+
+
 def redeem(customer_id: str, redemption_id: str, order_id: str, points: int) -> tuple[dict, bool]:
     """Spend points on one of the shopper's orders (as a tender or a discount); (entry, created)."""
     guard_digest = digest(f"{customer_id}|{redemption_id}")
@@ -111,7 +141,10 @@ def redeem(customer_id: str, redemption_id: str, order_id: str, points: int) -> 
         graph, profile_id = identify.graph_of_customer(customer_id)
         if graph is None or order_id not in graph["profiles"][profile_id]["orders"]:
             raise NotFound(f"no order {order_id} in your profile", field="order_id")
-        available = balance(_profile_rows(graph, profile_id))
+        rows = _profile_rows(graph, profile_id)
+        if any(row["order_id"] == order_id and (row.get("given_back_at") or row.get("status") == "cancelled") for row in rows):
+            raise Conflict(f"order {order_id} is cancelled", field="order_id", code="order_cancelled")
+        available = balance(rows)
         if available < points:
             raise InsufficientPoints(f"{points} points asked, {available} available", field="points", balance=available)
         at = iso(now())
@@ -119,6 +152,7 @@ def redeem(customer_id: str, redemption_id: str, order_id: str, points: int) -> 
         refused = orders.append(
             entry,
             {"redeemed": points, "points": -points},
+            order_guard=("attribute_not_exists(given_back_at)", {}),
             spend_guard=(graph["graph_id"], graph["version"], graph.get("ledger_seq", 0)),
             redemption=(guard_digest, {**wanted, "entry": entry}),
         )

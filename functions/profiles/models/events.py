@@ -36,11 +36,14 @@ class ProfileUnmerged(DomainEvent):
 
 
 class ProfileErased(DomainEvent):
-    """Orders drops the contact details of this profile's orders (keeping figures)."""
+    """Orders drops the personal data of this profile's orders and accounts (keeping figures). The ids are
+    the profile's as it was erased, so orders needs no attribution of its own to find them."""
 
     TYPE = "ProfileErased"
 
     profile_id: str
+    order_ids: list[str] = []
+    customer_ids: list[str] = []
     at: str
 
 
@@ -72,6 +75,18 @@ class PointsReversed(DomainEvent):
     """Points taken back for a return or refund: `points` is negative."""
 
     TYPE = "PointsReversed"
+
+    profile_id: str
+    entry_id: str
+    points: int
+    order_id: str | None = None
+    balance: int
+
+
+class PointsGivenBack(DomainEvent):
+    """Points redeemed on an order that was cancelled, back on the profile: `points` is positive."""
+
+    TYPE = "PointsGivenBack"
 
     profile_id: str
     entry_id: str

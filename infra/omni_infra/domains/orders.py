@@ -39,6 +39,7 @@ SPEC = DomainSpec(
             knows_channels=True,  # the channel's kind comes from the registry, not the event
         ),
         on_event("Attribution", "orders.handlers.attribution.handler", source="omni.profiles", detail_types=["OrdersAttributed"]),
+        on_event("Privacy", "orders.handlers.privacy.handler", source="omni.profiles", detail_types=["ProfileErased"]),
     ),
 )
 

@@ -29,6 +29,26 @@ def test_a_return_and_the_refund_it_causes_reverse_points_once(profiles):
     assert kinds == [("PointsEarned", 50), ("PointsReversed", -25), ("PointsReversed", -25)]
 
 
+def test_a_cancelled_order_gives_back_the_points_redeemed_on_it_once_and_takes_no_more(profiles):
+    shopper = {"channel_key": "key-web", "customer": "sub-ann"}
+    call(api.handler, "POST", "/v1/me/sign-in", {"email": "ann@example.com"}, **shopper)
+    deliver(order_placed("o-1", customer_id="sub-ann", total=5000))
+    deliver(order_paid("o-1", 5000))
+    deliver(order_placed("o-2", customer_id="sub-ann", total=3000))
+    assert call(api.handler, "POST", "/v1/me/points/redemptions", {"redemption_id": "r-1", "order_id": "o-2", "points": 30}, **shopper)[0] == 201
+    assert view_of("sub-ann")["loyalty"]["balance"] == 20
+    deliver(status_changed("o-2", "cancelled", 3, total=3000))
+    deliver(status_changed("o-2", "cancelled", 3, total=3000))  # redelivered
+    assert view_of("sub-ann")["loyalty"]["balance"] == 50
+    late = call(api.handler, "POST", "/v1/me/points/redemptions", {"redemption_id": "r-2", "order_id": "o-2", "points": 10}, **shopper)
+    assert late[0] == 409 and late[1]["code"] == "order_cancelled"
+    deliver(status_changed("o-1", "cancelled", 4))  # a paid order: its refund takes back what it earned
+    deliver(refund_issued("cancel-o-1", "o-1", 5000))
+    assert view_of("sub-ann")["loyalty"]["balance"] == 0
+    kinds = [(event.TYPE, event.points) for event in published(profiles) if event.TYPE.startswith("Points")]
+    assert kinds == [("PointsEarned", 50), ("PointsRedeemed", -30), ("PointsGivenBack", 30), ("PointsReversed", -50)]
+
+
 def test_payment_before_the_order_is_known_is_retried_and_paid_status_and_order_paid_earn_once(profiles):
     with pytest.raises(NotYetKnown):
         deliver(order_paid("o-1", 5000))

@@ -86,6 +86,14 @@ def test_a_shared_family_phone_does_not_merge_two_people_with_different_emails()
     assert [entry["reason"] for entry in graphs.log if entry["kind"] == "refused"] == ["veto:phone"]
 
 
+def test_a_phone_behind_two_accounts_is_shared_so_a_phone_only_sighting_joins_neither():
+    graphs = MemoryGraphs(RULES)
+    graphs.identify(sighting({Kind.account: "acct-1", Kind.phone: "+33612345678"}, RULES, source="signin:1", at="2026-11-20T10:00:00Z"))
+    graphs.identify(sighting({Kind.account: "acct-2", Kind.phone: "+33612345678"}, RULES, source="signin:2", at="2026-11-20T10:01:00Z"))
+    graphs.identify(sighting({Kind.phone: "+33612345678"}, RULES, source="order:3", at="2026-11-20T10:02:00Z"))
+    assert graphs.groups() == {frozenset({"signin:1"}), frozenset({"signin:2"}), frozenset({"order:3"})}
+
+
 def test_identifier_types_outside_merge_on_never_merge():
     graphs = MemoryGraphs(RULES)
     graphs.identify(sighting({Kind.device: "shared-ipad", Kind.email: "a@example.com"}, RULES, source="signin:a", at="2026-11-20T10:00:00Z"))

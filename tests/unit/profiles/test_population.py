@@ -1,20 +1,22 @@
 """Merge quality on a synthetic population of 1,200 people with known truth (pure logic, a few seconds)."""
 
+import pytest
+
 from profiles.logic.rules import Kind, MatchRules, rules
 from support.identity_graphs import MemoryGraphs, sighting
-from support.population import people, precision_recall
+from support.population import measure
+
+# The goal is 0.9; at precision 0.99 this data allows 0.896-0.916 over ten seeds (decision 59).
+RECALL_FLOOR = 0.89
 
 
-def test_precision_and_recall_on_a_synthetic_population_with_typos_families_and_junk():
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_precision_and_recall_on_a_synthetic_population_with_typos_families_and_junk(seed):
+    """Three seeds: the lowest recall (1, 3) and precision (2, 3) of `make bench ONLY=profiles`'s ten."""
     match = MatchRules(channel_regions={"pos": "FR", "web": "FR", "app": "FR", "marketplace": "FR"}, blocked=rules().match.blocked)
-    population = people(1200, seed=7)
-    graphs = MemoryGraphs(match)
-    for seen in population:
-        graphs.identify(sighting(seen.given, match, source=seen.source, at=seen.at, channel=seen.channel, channel_kind=seen.channel_kind))
-    truth = {seen.source: seen.person for seen in population}
-    precision, recall = precision_recall(truth, graphs.profile_of_source())
-    print(f"\n1,200 people, {len(population)} sightings: {len({*graphs.profile_of_source().values()})} profiles; precision {precision:.4f}, recall {recall:.4f}")
-    assert precision >= 0.99 and recall >= 0.9
+    precision, recall, profiles = measure(1200, seed, match)
+    print(f"\nseed {seed}, 1,200 people: {profiles} profiles; precision {precision:.4f}, recall {recall:.4f}")
+    assert precision >= 0.99 and recall >= RECALL_FLOOR
 
 
 def test_junk_never_merges_strangers():
