@@ -133,6 +133,23 @@ def test_cancellation_releases_the_stock_and_another_shopper_cannot_cancel(runti
     assert published(runtime, "RefundRequested", order.order_id) == []  # never paid: nothing to refund
 
 
+@pytest.mark.parametrize("steps", [("picked",), ("picked", "ready")])
+def test_cancelling_after_the_pick_before_the_handover_restocks_the_picked_units_once(runtime, store, channel_session, steps):
+    before = stock(store)
+    order = placed(runtime, payment=PaymentMode.in_store)  # picked before it is paid
+    pos = channel_session("pos")
+    for name in steps:
+        assert step(pos, order, name).status_code == 200
+    assert stock(store) == {"on_hand": before["on_hand"] - 2, "held": before["held"]}  # the units left the shelf
+    cancelled = store.operator("POST", f"/v1/ops/orders/{order.order_id}/cancel")
+    assert (cancelled.status_code, cancelled.json()["status"]) == (200, "cancelled"), cancelled.text
+    assert stock(store) == before  # back on hand where they were picked
+    assert cancelled.json()["timeline"][-1] == {**cancelled.json()["timeline"][-1], "kind": "stock", "message": f"picked but not handed over: restocked 2 unit(s) at {PARIS}"}
+    again = store.operator("POST", f"/v1/ops/orders/{order.order_id}/cancel")
+    assert (again.status_code, again.json()["version"]) == (200, cancelled.json()["version"])  # a repeat changes nothing
+    assert stock(store) == before
+
+
 def test_a_web_order_returned_in_another_store_restocks_its_sellable_units_and_requests_the_refund(runtime, store, channel_session, shopper_session):
     order = placed(runtime, status=OrderStatus.collected, paid=True)
     before = stock(store, LYON)

@@ -16,9 +16,10 @@ from kernel import table
 from orders.models.order import Order, Origin
 
 Stock = for_orders.Stock
-COMMIT, RELEASE = "commit", "release"
-_MOVES = {COMMIT: for_orders.commit, RELEASE: for_orders.release}
-_ACTIVE = {for_orders.HoldState.soft, for_orders.HoldState.hard}
+COMMIT, RELEASE, RESTOCK = "commit", "release", "restock"
+_ACTIVE = frozenset({for_orders.HoldState.soft, for_orders.HoldState.hard})
+# action -> (inventory's move, the hold states it moves): a restock puts committed units back on hand
+_MOVES = {COMMIT: (for_orders.commit, _ACTIVE), RELEASE: (for_orders.release, _ACTIVE), RESTOCK: (for_orders.restock, frozenset({for_orders.HoldState.committed}))}
 
 
 def holds_of(order: Order) -> list[for_orders.Hold]:
@@ -26,15 +27,21 @@ def holds_of(order: Order) -> list[for_orders.Hold]:
     return for_orders.holds_of(order.channel, order.order_id)
 
 
-def operations_for(order: Order, action: str, lines: Iterable[str], moment: datetime | None = None) -> list[dict]:
-    """Inventory's operations that commit or release the order's active holds of `lines`, each guarded by
-    the hold as read (identity and state), so a second writer's transaction fails instead of moving stock
-    twice. Orders from other channels have no holds: inventory took their stock as a recorded sale."""
-    if order.origin is Origin.channel:
+def operations_for(order: Order, moves: dict[str, Iterable[str]], moment: datetime | None = None) -> list[dict]:
+    """Inventory's operations that move the order's holds of the lines named per action (commit or release
+    the active ones, restock the committed ones), read once and each guarded by the hold as read (identity
+    and state), so a second writer's transaction fails instead of moving stock twice. Orders from other
+    channels have no holds: inventory took their stock as a recorded sale."""
+    if order.origin is Origin.channel or not any(moves.values()):
         return []
-    wanted = set(lines)
-    moving = [hold for hold in holds_of(order) if hold.line in wanted and hold.state in _ACTIVE]
-    return _MOVES[action](moving, moment).operations if moving else []
+    found = holds_of(order)
+    operations = []
+    for action, lines in moves.items():
+        move, states = _MOVES[action]
+        wanted = set(lines)
+        moving = [hold for hold in found if hold.line in wanted and hold.state in states]
+        operations += move(moving, moment).operations if moving else []
+    return operations
 
 
 def stock_for(skus: Iterable[str]) -> Stock:

@@ -87,7 +87,7 @@ def picked(order: Order, fulfilment_id: str, at: str) -> tuple[Order, list[dict]
     if fulfilment.status not in _BEFORE_PICKED:
         raise _refuse(fulfilment, F.picked, order)
     _picking_allowed(order)
-    operations = stock.operations_for(order, stock.COMMIT, fulfilment.lines)
+    operations = stock.operations_for(order, {stock.COMMIT: fulfilment.lines})
     after = _with(order, fulfilment, status=F.picked)
     return _toward(after, S.picking, at, f"fulfilment {fulfilment_id} picked at {fulfilment.location_id}"), operations
 
@@ -130,7 +130,7 @@ def shipped(order: Order, fulfilment_id: str, at: str) -> tuple[Order, list[dict
     operations = []
     if fulfilment.status in _BEFORE_PICKED:  # a warehouse ships without a separate pick step
         _picking_allowed(order)
-        operations = stock.operations_for(order, stock.COMMIT, fulfilment.lines)
+        operations = stock.operations_for(order, {stock.COMMIT: fulfilment.lines})
     after = _with(order, fulfilment, status=F.shipped)
     open_shipments = [f for f in after.fulfilments if f.kind is FulfilmentKind.ship and f.status not in (F.shipped, F.delivered, F.cancelled)]
     reason = f"shipped from {fulfilment.location_id}"

@@ -59,7 +59,7 @@ def rejected(order: Order, fulfilment_id: str, lines: list[str], reason: str, at
         raise Unprocessable(f"fulfilment {fulfilment_id} has no line {', '.join(unknown)}", field="lines")
     if fulfilment.status not in (F.pending, F.picking) or order.status is OrderStatus.cancelled:
         raise Conflict(f"fulfilment {fulfilment_id} is {fulfilment.status.value}: its stock left already", code="invalid_transition", field="fulfilment_id", from_status=fulfilment.status.value, to_status="rejected")
-    after, operations = order, stock.operations_for(order, stock.RELEASE, lines)
+    after, operations = order, stock.operations_for(order, {stock.RELEASE: lines})
     moving = [line for line in order.lines if line.line in lines]
     found = stock.stock_for({line.sku for line in moving})
     for line in moving:

@@ -155,7 +155,7 @@ class Totals(Model):
 
 class TimelineEntry(Model):
     at: str
-    kind: str = Field(description="status, payment, refund, return, sourcing, note")
+    kind: str = Field(description="status, payment, refund, return, sourcing, fulfilment, stock, pickup, note")
     status: OrderStatus | None = Field(None, description="the status the order moved to (kind status)")
     version: int | None = Field(None, description="the order's version after this entry")
     message: str
