@@ -108,9 +108,9 @@ class Fulfilment(Model):
     kind: FulfilmentKind
     lines: list[str]
     status: FulfilmentStatus = FulfilmentStatus.pending
-    pickup_code: str | None = Field(
-        None, description="the code to show at the counter: in the shopper's own order view, once (then only its hash is kept)"
-    )
+    pickup_code: str | None = Field(None, description="the code to show at the counter: in the shopper's own order view, once (then only its hash is kept)")
+    pickup_failures: int = Field(0, description="wrong pickup codes given since the last lock (or since ready)")
+    pickup_locked_until: str | None = Field(None, description="after too many wrong codes: no code is accepted before this time")
     # Never serialized (not in answers, not in the document): the dal stores it beside the fulfilment.
     pickup_code_hash: str | None = Field(None, exclude=True)
 
