@@ -2,7 +2,7 @@
 
 Inventory owns the holds (reference = the order id, in the order's channel's scope, placed by checkout)
 and builds their moves behind its public interface, `inventory.logic.for_orders`; orders only composes
-them (decision 32). Callers use `holds_of` and `operations_for`, and, to re-source a line, `stock_for`
+them (decision 32). Callers use `holds_of` and `operations_for`, and, to re-source lines, `stock_for`
 and `hold_operations`.
 """
 
@@ -50,8 +50,9 @@ def stock_for(skus: Iterable[str]) -> Stock:
     return for_orders.Stock.read(table.batch_get({for_orders.TABLE: keys})[for_orders.TABLE])
 
 
-def hold_operations(order: Order, line: str, sku: str, location_id: str, quantity: int, stock: Stock) -> list[dict]:
-    """A hard hold of the order's line at another location, built by inventory's own reservation: the hold
-    row, its stock rows guarded by `available >= units` (never oversold), the location serving the channel."""
-    wanted = [for_orders.HoldLineIn(line=line, sku=sku, location_id=location_id, quantity=quantity)]
+def hold_operations(order: Order, placed: Iterable[tuple[str, str, str, int]], stock: Stock) -> list[dict]:
+    """Hard holds of the order's lines at the locations re-sourcing chose ((line, sku, location, quantity)
+    each), built by inventory's own reservation: the hold rows, their stock rows guarded by
+    `available >= units` (never oversold), each location serving the channel (one guard per location)."""
+    wanted = [for_orders.HoldLineIn(line=line, sku=sku, location_id=location_id, quantity=quantity) for line, sku, location_id, quantity in placed]
     return for_orders.reserve(order.channel, order.order_id, wanted, stock).operations
