@@ -21,7 +21,7 @@ from orders.models.cart import Cart, CartCreated, CartLineIn, MergeIn
 from orders.models.checkout import CheckoutIn
 from orders.models.order import DeliveryMode, Order
 from orders.models.requests import PickupCodeIn, RejectionIn
-from orders.models.returns import OperatorReturnIn, ReturnIn
+from orders.models.returns import OperatorReturnIn, ReturnIn, ShopperReturnIn
 
 app = create_app()
 TAGS = ["orders"]
@@ -132,6 +132,19 @@ def get_order(order_id: OrderId) -> Order:
 @app.post("/v1/orders/<order_id>/cancel", tags=TAGS, summary="Cancel one's own order before it ships: its stock is released", responses=errors(404, 409), **SHOPPER)
 def cancel_my_order(order_id: OrderId) -> Order:
     return cancellation.cancel(order_id, at=_now(), reason="cancelled by the shopper", customer_id=current_caller(app).customer_id)
+
+
+@app.post(
+    "/v1/me/orders/<order_id>/returns",
+    tags=TAGS,
+    summary="Start a return of one's own order online: a store or the warehouse then receives it (naming its request_id)",
+    status_code=201,
+    responses=errors(404, 409, 422, described={409: "The return_key was used for another request", 422: "Nothing handed over yet, an unknown line, or more units than are left to return"}),
+    **SHOPPER,
+)
+def start_my_return(order_id: OrderId, body: ShopperReturnIn) -> Order:
+    customer_id = current_caller(app).customer_id
+    return orders.without_codes(returns.start(order_id, body, customer_id=customer_id, at=_now()))
 
 
 # Channels and store staff

@@ -131,6 +131,21 @@ class Return(Model):
     at: str
 
 
+class ReturnRequestLine(Model):
+    line: str
+    sku: str
+    quantity: int = Field(description="units the shopper said they will bring or send back")
+
+
+class ReturnRequest(Model):
+    """A return the shopper started online: a store or warehouse then receives it (a `Return`)."""
+
+    request_id: str = Field(description="show it at the counter or put it in the parcel: the receiving staff name it")
+    lines: list[ReturnRequestLine]
+    at: str
+    received_as: str | None = Field(None, description="the return that received it (None: still on its way)")
+
+
 class RefundReason(StrEnum):
     return_ = "return"
     cancellation = "cancellation"
@@ -185,6 +200,7 @@ class Order(Model):
     totals: Totals
     sourcing: Sourcing | None = None
     returns: list[Return] = Field(default_factory=list)
+    return_requests: list[ReturnRequest] = Field(default_factory=list, description="returns the shopper started online")
     refunds: list[Refund] = Field(default_factory=list)
     profile_version: int | None = Field(None, description="version of the OrdersAttributed that set profile_id")
     timeline: list[TimelineEntry]
