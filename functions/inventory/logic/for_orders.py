@@ -13,8 +13,9 @@ its keys, conditions and rules; orders only composes what this module builds:
    those operations back into inventory's errors (InsufficientStock naming the lines, location_not_serving…).
 
 Fulfilment (confirm at checkout of a cart with soft holds; commit when picked, shipped or collected;
-release on cancellation): `hold_keys`/`held` or `holds_of` read the holds, then `confirm`, `commit`,
-`release` build the same guarded moves inventory's own routes and sweeper run (`holds.moves`).
+release on cancellation; restock when an order is cancelled after its pick, before its goods left):
+`hold_keys`/`held` or `holds_of` read the holds, then `confirm`, `commit`, `release` build the same guarded
+moves inventory's own routes and sweeper run (`holds.moves`), and `restock` puts committed units back.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from kernel.errors import Conflict, NotFound
 __all__ = [
     "TABLE", "Capability", "Hold", "HoldLineIn", "HoldState", "HoldsMoved", "Location", "Reservation", "Stock",
     "commit", "confirm", "forget_locations", "hold_keys", "held", "holds_of", "keys", "location_ids", "release", "reserve",
+    "restock",
 ]  # fmt: skip
 
 TABLE = inventory_keys.TABLE
@@ -208,3 +210,16 @@ def commit(chosen: list[Hold], moment: datetime | None = None) -> holds.Moves:
 def release(chosen: list[Hold], moment: datetime | None = None) -> holds.Moves:
     """Cancelled: the units are free again (spread by the shard rule when off shard 0)."""
     return _moves(chosen, "release", moment)
+
+
+def restock(chosen: list[Hold], moment: datetime | None = None) -> holds.Moves:
+    """Cancelled after the pick, before the goods left: the committed units go back on hand at the
+    location they were picked from, each hold row guarded as read (committed), so a repeat moves nothing."""
+    moving = [hold for hold in chosen if hold.state is not HoldState.released]
+    for hold in moving:
+        if hold.state is not HoldState.committed:
+            raise Conflict(f"hold {hold.line} at {hold.location_id} is {hold.state.value}, not committed", field="reference")
+    moved = holds.restocking(moving, moment or clock.now())
+    if len(moved.operations) > table.MAX_TRANSACTION_ITEMS:
+        raise holds.too_large()
+    return moved

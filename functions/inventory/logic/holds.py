@@ -300,6 +300,25 @@ def moves(holds: list[Hold], target: HoldState, moment: datetime, **guards: str)
     return Moves(holds, target, operations + _stock_operations(holds, target))
 
 
+def restocking(holds: list[Hold], moment: datetime) -> Moves:
+    """Committed units back on hand where they left (an order cancelled after its pick, before the goods
+    left the building): each hold row moves committed → released, guarded by its identity and state as
+    read, so a repeat restocks nothing; on hand grows on the shards the units came from (shard 0 alone
+    needs no read; other shards by the shard rule)."""
+    now = clock.iso(moment)
+    operations = [holds_table.move(hold, HoldState.released, now, now_epoch=int(moment.timestamp())) for hold in holds]
+    back: dict[Row, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for hold in holds:
+        for shard, units in hold.shards.items():
+            back[(hold.sku, hold.location_id)][int(shard)] += units
+    for (sku, location_id), units in back.items():
+        if set(units) == {0}:
+            operations.append(StockChange(sku, location_id, 0, on_hand=units[0]).operation())
+        else:
+            operations += plan(sku, location_id, stock_table.shards(sku, location_id), {shard: Fixed(on_hand=count) for shard, count in units.items()})
+    return Moves(holds, HoldState.released, operations)
+
+
 def movable(holds: list[Hold], action: str, now: str) -> list[Hold]:
     """The holds `action` has to move (those already there stay); Conflict when one cannot move."""
     target, sources = MOVES[action]

@@ -2,7 +2,7 @@
 
 Inventory owns the holds (reference = the order id, in the order's channel's scope, placed by checkout)
 and builds their moves behind its public interface, `inventory.logic.for_orders`; orders only composes
-them (decision 32). Callers use `holds_of` and `operations_for`, and, to re-source a line, `stock_for`
+them (decision 32). Callers use `holds_of` and `operations_for`, and, to re-source lines, `stock_for`
 and `hold_operations`.
 """
 
@@ -16,9 +16,10 @@ from kernel import table
 from orders.models.order import Order, Origin
 
 Stock = for_orders.Stock
-COMMIT, RELEASE = "commit", "release"
-_MOVES = {COMMIT: for_orders.commit, RELEASE: for_orders.release}
-_ACTIVE = {for_orders.HoldState.soft, for_orders.HoldState.hard}
+COMMIT, RELEASE, RESTOCK = "commit", "release", "restock"
+_ACTIVE = frozenset({for_orders.HoldState.soft, for_orders.HoldState.hard})
+# action -> (inventory's move, the hold states it moves): a restock puts committed units back on hand
+_MOVES = {COMMIT: (for_orders.commit, _ACTIVE), RELEASE: (for_orders.release, _ACTIVE), RESTOCK: (for_orders.restock, frozenset({for_orders.HoldState.committed}))}
 
 
 def holds_of(order: Order) -> list[for_orders.Hold]:
@@ -26,15 +27,21 @@ def holds_of(order: Order) -> list[for_orders.Hold]:
     return for_orders.holds_of(order.channel, order.order_id)
 
 
-def operations_for(order: Order, action: str, lines: Iterable[str], moment: datetime | None = None) -> list[dict]:
-    """Inventory's operations that commit or release the order's active holds of `lines`, each guarded by
-    the hold as read (identity and state), so a second writer's transaction fails instead of moving stock
-    twice. Orders from other channels have no holds: inventory took their stock as a recorded sale."""
-    if order.origin is Origin.channel:
+def operations_for(order: Order, moves: dict[str, Iterable[str]], moment: datetime | None = None) -> list[dict]:
+    """Inventory's operations that move the order's holds of the lines named per action (commit or release
+    the active ones, restock the committed ones), read once and each guarded by the hold as read (identity
+    and state), so a second writer's transaction fails instead of moving stock twice. Orders from other
+    channels have no holds: inventory took their stock as a recorded sale."""
+    if order.origin is Origin.channel or not any(moves.values()):
         return []
-    wanted = set(lines)
-    moving = [hold for hold in holds_of(order) if hold.line in wanted and hold.state in _ACTIVE]
-    return _MOVES[action](moving, moment).operations if moving else []
+    found = holds_of(order)
+    operations = []
+    for action, lines in moves.items():
+        move, states = _MOVES[action]
+        wanted = set(lines)
+        moving = [hold for hold in found if hold.line in wanted and hold.state in states]
+        operations += move(moving, moment).operations if moving else []
+    return operations
 
 
 def stock_for(skus: Iterable[str]) -> Stock:
@@ -43,8 +50,9 @@ def stock_for(skus: Iterable[str]) -> Stock:
     return for_orders.Stock.read(table.batch_get({for_orders.TABLE: keys})[for_orders.TABLE])
 
 
-def hold_operations(order: Order, line: str, sku: str, location_id: str, quantity: int, stock: Stock) -> list[dict]:
-    """A hard hold of the order's line at another location, built by inventory's own reservation: the hold
-    row, its stock rows guarded by `available >= units` (never oversold), the location serving the channel."""
-    wanted = [for_orders.HoldLineIn(line=line, sku=sku, location_id=location_id, quantity=quantity)]
+def hold_operations(order: Order, placed: Iterable[tuple[str, str, str, int]], stock: Stock) -> list[dict]:
+    """Hard holds of the order's lines at the locations re-sourcing chose ((line, sku, location, quantity)
+    each), built by inventory's own reservation: the hold rows, their stock rows guarded by
+    `available >= units` (never oversold), each location serving the channel (one guard per location)."""
+    wanted = [for_orders.HoldLineIn(line=line, sku=sku, location_id=location_id, quantity=quantity) for line, sku, location_id, quantity in placed]
     return for_orders.reserve(order.channel, order.order_id, wanted, stock).operations

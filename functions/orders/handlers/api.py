@@ -21,7 +21,7 @@ from orders.models.cart import Cart, CartCreated, CartLineIn, MergeIn
 from orders.models.checkout import CheckoutIn
 from orders.models.order import DeliveryMode, Order
 from orders.models.requests import PickupCodeIn, RejectionIn
-from orders.models.returns import OperatorReturnIn, ReturnIn
+from orders.models.returns import OperatorReturnIn, ReturnIn, ShopperReturnIn
 
 app = create_app()
 TAGS = ["orders"]
@@ -35,6 +35,10 @@ Delivery = Annotated[DeliveryMode | None, Query(description="show each line's av
 PickupAt = Annotated[Identifier | None, Query(description="the store, for delivery=pickup")]
 IdempotencyKey = Annotated[Identifier, Header(alias="Idempotency-Key", description="the client's key for this checkout: a retry with the same key and body returns the same order")]
 CART_ERRORS = {404: "An unknown SKU, or one not sold on the calling channel", 409: "The cart is full (25 lines) or changed too often"}
+COLLECTION_ERRORS = {
+    409: "Not allowed from the fulfilment's or order's status (both named), not paid yet, or `pickup_locked`: too many wrong codes, every code is refused until `locked_until`",
+    422: "`wrong_pickup_code` (with `attempts_left`; the attempt counts), or a shipment, not a pickup",
+}
 STEP_ERRORS = errors(404, 409, 422, described={409: "Not allowed from the fulfilment's or order's status (both named)", 422: "A pickup step on a shipment, or the reverse"})
 
 
@@ -130,6 +134,19 @@ def cancel_my_order(order_id: OrderId) -> Order:
     return cancellation.cancel(order_id, at=_now(), reason="cancelled by the shopper", customer_id=current_caller(app).customer_id)
 
 
+@app.post(
+    "/v1/me/orders/<order_id>/returns",
+    tags=TAGS,
+    summary="Start a return of one's own order online: a store or the warehouse then receives it (naming its request_id)",
+    status_code=201,
+    responses=errors(404, 409, 422, described={409: "The return_key was used for another request", 422: "Nothing handed over yet, an unknown line, or more units than are left to return"}),
+    **SHOPPER,
+)
+def start_my_return(order_id: OrderId, body: ShopperReturnIn) -> Order:
+    customer_id = current_caller(app).customer_id
+    return orders.without_codes(returns.start(order_id, body, customer_id=customer_id, at=_now()))
+
+
 # Channels and store staff
 
 
@@ -144,25 +161,50 @@ def pick_list(location_id: LocationId) -> list[Order]:
     return orders.pick_list(location_id)
 
 
-@app.post("/v1/stores/<location_id>/orders/<order_id>/fulfilments/<fulfilment_id>/steps/<step>", tags=TAGS, summary="Picked, ready for pickup, shipped or delivered, at one of the calling POS's stores", responses=STEP_ERRORS, **CHANNEL)
+@app.post(
+    "/v1/stores/<location_id>/orders/<order_id>/fulfilments/<fulfilment_id>/steps/<step>",
+    tags=TAGS,
+    summary="Picked, ready for pickup, shipped or delivered, at one of the calling POS's stores",
+    responses=STEP_ERRORS,
+    **CHANNEL,
+)
 def store_step(location_id: LocationId, order_id: OrderId, fulfilment_id: FulfilmentId, step: Step) -> Order:
     orders.require_store(current_caller(app).channel, location_id)
     return orders.without_codes(fulfilment.step(order_id, fulfilment_id, step, _now(), location_id=location_id))
 
 
-@app.post("/v1/stores/<location_id>/orders/<order_id>/fulfilments/<fulfilment_id>/collection", tags=TAGS, summary="Hand a pickup over: the shopper's code, and the order paid", responses=STEP_ERRORS, **CHANNEL)
+@app.post(
+    "/v1/stores/<location_id>/orders/<order_id>/fulfilments/<fulfilment_id>/collection",
+    tags=TAGS,
+    summary="Hand a pickup over: the shopper's code, and the order paid (a few wrong codes lock the pickup for a while)",
+    responses=errors(404, 409, 422, described=COLLECTION_ERRORS),
+    **CHANNEL,
+)
 def store_collection(location_id: LocationId, order_id: OrderId, fulfilment_id: FulfilmentId, body: PickupCodeIn) -> Order:
     orders.require_store(current_caller(app).channel, location_id)
     return orders.without_codes(fulfilment.step(order_id, fulfilment_id, "collected", _now(), location_id=location_id, code=body.code))
 
 
-@app.post("/v1/stores/<location_id>/orders/<order_id>/fulfilments/<fulfilment_id>/rejection", tags=TAGS, summary="This store cannot fulfil lines: their holds are released and they are re-sourced elsewhere", responses=errors(404, 409, 422, described={409: "Its stock left already, or no other location can fulfil a line (no_alternative)"}), **CHANNEL)
+@app.post(
+    "/v1/stores/<location_id>/orders/<order_id>/fulfilments/<fulfilment_id>/rejection",
+    tags=TAGS,
+    summary="This store cannot fulfil lines: their holds are released and they are re-sourced elsewhere",
+    responses=errors(404, 409, 422, described={409: "Its stock left already, or no other location can fulfil a line (no_alternative)"}),
+    **CHANNEL,
+)
 def store_rejection(location_id: LocationId, order_id: OrderId, fulfilment_id: FulfilmentId, body: RejectionIn) -> Order:
     orders.require_store(current_caller(app).channel, location_id)
     return orders.without_codes(resourcing.reject(order_id, fulfilment_id, body.lines, body.reason or "no reason given", _now(), location_id=location_id))
 
 
-@app.post("/v1/stores/<location_id>/orders/<order_id>/returns", tags=TAGS, summary="Receive a return at the counter of one of the calling POS's stores (an order of any channel)", status_code=201, responses=errors(404, 409, 422), **CHANNEL)
+@app.post(
+    "/v1/stores/<location_id>/orders/<order_id>/returns",
+    tags=TAGS,
+    summary="Receive a return at the counter of one of the calling POS's stores (an order of any channel)",
+    status_code=201,
+    responses=errors(404, 409, 422),
+    **CHANNEL,
+)
 def store_return(location_id: LocationId, order_id: OrderId, body: ReturnIn) -> Order:
     channel = current_caller(app).channel
     orders.require_store(channel, location_id)

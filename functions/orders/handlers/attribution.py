@@ -5,7 +5,7 @@ from __future__ import annotations
 from kernel.consumer import event_handler
 from kernel.envelope import Envelope
 from orders.logic import attribution
-from orders.models.inbound import OrdersAttributed
+from profiles.models.events import OrdersAttributed
 
 
 def _attributed(event: Envelope) -> None:

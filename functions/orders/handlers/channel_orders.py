@@ -5,6 +5,7 @@ channel that retrying will not fix: logged, counted and dropped (the event stays
 
 from __future__ import annotations
 
+from channels.models.events import ChannelOrderCancelled, ChannelOrderReceived
 from kernel import clock
 from kernel.consumer import event_handler
 from kernel.envelope import Envelope
@@ -12,7 +13,6 @@ from kernel.errors import NotFound
 from kernel.observability import logger, metrics
 from orders.logic import channel_orders
 from orders.logic.lifecycle import InvalidTransition
-from orders.models.inbound import ChannelOrderCancelled, ChannelOrderReceived
 
 
 def _received(event: Envelope) -> None:

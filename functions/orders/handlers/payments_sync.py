@@ -12,7 +12,7 @@ from kernel.envelope import Envelope
 from kernel.errors import NotFound
 from kernel.observability import logger, metrics
 from orders.logic import payments
-from orders.models.inbound import OrderPaid, PaymentFailed, RefundIssued
+from payments.models.events import OrderPaid, PaymentFailed, RefundIssued
 
 
 def _paid(event: Envelope) -> None:

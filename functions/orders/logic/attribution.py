@@ -8,7 +8,7 @@ from kernel.errors import NotFound
 from kernel.observability import logger
 from orders.dal import orders as orders_table
 from orders.logic import changes
-from orders.models.inbound import OrdersAttributed
+from profiles.models.events import OrdersAttributed
 
 
 def attribute(event: OrdersAttributed) -> None:

@@ -8,13 +8,13 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 
+from channels.models.events import ChannelOrderReceived
 from kernel import table
 from kernel.errors import NotFound
 from kernel.settings import settings
 from orders.dal import orders as orders_table
 from orders.logic import cancellation, changes
 from orders.logic.numbers import order_number
-from orders.models.inbound import ChannelOrderReceived
 from orders.models.order import (
     Contact,
     Delivery,

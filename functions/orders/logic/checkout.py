@@ -105,7 +105,7 @@ def _attempt(channel: Channel, customer_id: str, idempotency_key: str, body: Che
         _check_pickup_store(stock, body.pickup_location_id, channel.id)
 
     used = {key[0].removeprefix("CAPACITY#"): int(item.get("count", 0)) for key, item in mine.items() if key[0].startswith("CAPACITY#")}
-    candidates = [_candidate(stock, site, channel.id, skus, used.get(site, 0), config.priority.get(site, 0)) for site in sites if stock.location(site)]
+    candidates = [sourcing.candidate_of(stock, site, channel.id, skus, used.get(site, 0), config.priority.get(site, 0)) for site in sites if stock.location(site)]
     wants = [sourcing.Want(line=str(number), sku=line.sku, quantity=line.quantity) for number, line in enumerate(body.lines, 1)]
     destination = (body.address.latitude, body.address.longitude) if body.address and body.address.latitude is not None and body.address.longitude is not None else None
     plan = sourcing.source(wants, candidates, channel=channel.id, mode=body.delivery, pickup_location_id=body.pickup_location_id, destination=destination, max_shipments=config.max_shipments)
@@ -187,22 +187,6 @@ def _check_pickup_store(stock: for_orders.Stock, location_id: str, channel_id: s
     if not stock.serves(location_id, channel_id):
         state = "is closed" if not location.open else f"does not serve {channel_id}"
         raise Conflict(f"location {location_id} {state}", code="location_not_serving", field="pickup_location_id")
-
-
-def _candidate(stock: for_orders.Stock, site: str, channel_id: str, skus: list[str], used: int, priority: int) -> sourcing.Candidate:
-    location = stock.location(site)
-    coordinates = (location.coordinates.lat, location.coordinates.lon) if location.coordinates else None
-    return sourcing.Candidate(
-        location_id=site,
-        kind=location.kind.value,
-        capabilities=frozenset(capability.value for capability in location.capabilities),
-        serves=stock.serves(site, channel_id),
-        open=location.open,
-        coordinates=coordinates,
-        capacity_left=location.daily_capacity - used if location.daily_capacity else None,
-        available={sku: stock.available(sku, site) for sku in skus},
-        priority=priority,
-    )
 
 
 def _take_capacity(location_id: str, day: str, daily_capacity: int, epoch: int) -> dict:

@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
+from kernel import clock
 from kernel.errors import Conflict, NotFound, Unprocessable
 from orders.dal import stock
 from orders.logic import changes
+from orders.logic.config import checkout_config
 from orders.logic.lifecycle import InvalidTransition, advance, noted
 from orders.logic.numbers import ALPHABET
 from orders.models.order import Fulfilment, FulfilmentKind, FulfilmentStatus, Order, OrderStatus, PaymentMode
@@ -87,7 +90,7 @@ def picked(order: Order, fulfilment_id: str, at: str) -> tuple[Order, list[dict]
     if fulfilment.status not in _BEFORE_PICKED:
         raise _refuse(fulfilment, F.picked, order)
     _picking_allowed(order)
-    operations = stock.operations_for(order, stock.COMMIT, fulfilment.lines)
+    operations = stock.operations_for(order, {stock.COMMIT: fulfilment.lines})
     after = _with(order, fulfilment, status=F.picked)
     return _toward(after, S.picking, at, f"fulfilment {fulfilment_id} picked at {fulfilment.location_id}"), operations
 
@@ -111,12 +114,30 @@ def collected(order: Order, fulfilment_id: str, code: str, at: str) -> tuple[Ord
         return None
     if fulfilment.status is not F.ready_for_pickup:
         raise _refuse(fulfilment, F.collected, order)
+    if fulfilment.pickup_locked_until and at < fulfilment.pickup_locked_until:  # every code, even the right one
+        raise Conflict(f"too many wrong pickup codes: the pickup is locked until {fulfilment.pickup_locked_until}", code="pickup_locked", field="code", locked_until=fulfilment.pickup_locked_until)
     if not fulfilment.pickup_code_hash or not secrets.compare_digest(fulfilment.pickup_code_hash, pickup_code_hash(order.order_id, fulfilment_id, code)):
-        raise Unprocessable("the pickup code does not match", field="code", code="wrong_pickup_code")
+        raise changes.Recorded(*_wrong_code(order, fulfilment, at))
     if not order.paid:
         raise Conflict(f"order {order.number} is not paid yet: take the payment first", code="not_paid", field="paid")
-    after = _with(order, fulfilment, status=F.collected, pickup_code=None)
+    after = _with(order, fulfilment, status=F.collected, pickup_code=None, pickup_failures=0, pickup_locked_until=None)
     return advance(after, S.collected, at=at, reason=f"collected at {fulfilment.location_id}"), []
+
+
+def _wrong_code(order: Order, fulfilment: Fulfilment, at: str) -> tuple[Order, Exception]:
+    """A wrong code counts on the order (written guarded by the version read, so concurrent guesses each
+    count); the last allowed one locks the pickup for a while. The code itself is never kept or logged."""
+    config = checkout_config()
+    failures = fulfilment.pickup_failures + 1
+    if failures < config.pickup_attempts:
+        after = _with(order, fulfilment, pickup_failures=failures).model_copy(update={"version": order.version + 1, "updated_at": at})
+        left = config.pickup_attempts - failures
+        return after, Unprocessable(f"the pickup code does not match ({left} attempt(s) left)", field="code", code="wrong_pickup_code", attempts_left=left)
+    until = clock.iso(datetime.fromisoformat(at) + timedelta(minutes=config.pickup_lock_minutes))
+    after = noted(
+        _with(order, fulfilment, pickup_failures=0, pickup_locked_until=until), at=at, kind="pickup", message=f"pickup {fulfilment.fulfilment_id} locked until {until} after {failures} wrong codes"
+    )
+    return after, Conflict(f"too many wrong pickup codes: the pickup is locked until {until}", code="pickup_locked", field="code", locked_until=until)
 
 
 def shipped(order: Order, fulfilment_id: str, at: str) -> tuple[Order, list[dict]] | None:
@@ -130,7 +151,7 @@ def shipped(order: Order, fulfilment_id: str, at: str) -> tuple[Order, list[dict
     operations = []
     if fulfilment.status in _BEFORE_PICKED:  # a warehouse ships without a separate pick step
         _picking_allowed(order)
-        operations = stock.operations_for(order, stock.COMMIT, fulfilment.lines)
+        operations = stock.operations_for(order, {stock.COMMIT: fulfilment.lines})
     after = _with(order, fulfilment, status=F.shipped)
     open_shipments = [f for f in after.fulfilments if f.kind is FulfilmentKind.ship and f.status not in (F.shipped, F.delivered, F.cancelled)]
     reason = f"shipped from {fulfilment.location_id}"

@@ -1,33 +1,25 @@
-"""Re-sourcing: a location that cannot fulfil a line (staff say so) gives it up, and the line moves to
-another location in one transaction: the old hold released, a new hard hold placed (guarded, so it can
-never oversell), the order's line and fulfilments changed, the timeline saying why.
+"""Re-sourcing: a location that cannot fulfil lines (staff say so) gives them up, and they move elsewhere in
+one transaction: the old holds released, new hard holds placed (guarded, so they can never oversell), the
+order's lines and fulfilments changed, the timeline saying why.
 
-Where the line goes is decided by `alternative`, the one seam for checkout's sourcing pipeline (not on
-this branch yet): until it lands, a simple rule — the open locations serving the order's channel with
-the capability the fulfilment needs and enough units, not refused before for this line; the most units
-first, then the location id. An order being picked goes back to allocated: something is to pick again."""
+Where the lines go is decided by checkout's own pipeline, `orders.logic.sourcing.source`, over every
+location as read now, with `exclude` naming the locations that refused any of them: the same filters
+(serves the channel, open, capability, stock for a whole line) and ranking (fewest shipments, nearest,
+priority), and its explanation on the timeline. A shipment is re-sourced as a shipment, nearest to the
+address; a pickup to another pickup store, nearest to the store that refused it. Today's capacity
+counters are checkout's: a re-sourced line does not count as a new order. An order being picked goes back
+to allocated: something is to pick again."""
 
 from __future__ import annotations
 
-from kernel.errors import Conflict, NotFound, Unprocessable
+from kernel.errors import Conflict, InsufficientStock, NotFound, Unprocessable
 from orders.dal import stock
-from orders.logic import changes
+from orders.logic import changes, sourcing
+from orders.logic.config import checkout_config
 from orders.logic.lifecycle import advance, noted
-from orders.models.order import Fulfilment, FulfilmentKind, FulfilmentStatus, Order, OrderStatus
+from orders.models.order import DeliveryMode, Fulfilment, FulfilmentKind, FulfilmentStatus, Order, OrderStatus
 
 F = FulfilmentStatus
-_CAPABILITY = {FulfilmentKind.pickup: {"pickup"}, FulfilmentKind.ship: {"ship", "ship_from_store"}}
-
-
-def alternative(order: Order, sku: str, quantity: int, kind: FulfilmentKind, refused: set[str], found: stock.Stock) -> str | None:
-    """Where else the line can come from (None: nowhere)."""
-    eligible = [
-        place.location_id
-        for place in found.locations.values()
-        if found.serves(place.location_id, order.channel) and place.location_id not in refused
-        and _CAPABILITY[kind] & {c.value for c in place.capabilities} and found.available(sku, place.location_id) >= quantity
-    ]
-    return min(eligible, key=lambda location_id: (-found.available(sku, location_id), location_id), default=None)
 
 
 def _moved(order: Order, fulfilment: Fulfilment, lines: list[str], target: str) -> Order:
@@ -50,6 +42,29 @@ def _moved(order: Order, fulfilment: Fulfilment, lines: list[str], target: str) 
     return order.model_copy(update={"fulfilments": fulfilments, "lines": order_lines})
 
 
+def _destination(order: Order, fulfilment: Fulfilment, found: stock.Stock) -> tuple[float, float] | None:
+    """Where distances are measured from: the address for a shipment, the refusing store for a pickup."""
+    if fulfilment.kind is FulfilmentKind.ship:
+        address = order.address
+        return (address.latitude, address.longitude) if address and address.latitude is not None and address.longitude is not None else None
+    place = found.location(fulfilment.location_id)
+    return (place.coordinates.lat, place.coordinates.lon) if place and place.coordinates else None
+
+
+def _plan(order: Order, fulfilment: Fulfilment, moving: list, found: stock.Stock) -> sourcing.Plan:
+    skus = sorted({line.sku for line in moving})
+    config = checkout_config()
+    candidates = [sourcing.candidate_of(found, site, order.channel, skus, priority=config.priority.get(site, 0)) for site in sorted(found.locations)]
+    refused = frozenset({fulfilment.location_id, *(place for line in moving for place in line.refused_by)})
+    wants = [sourcing.Want(line=line.line, sku=line.sku, quantity=line.quantity) for line in moving]
+    mode = DeliveryMode.pickup if fulfilment.kind is FulfilmentKind.pickup else DeliveryMode.ship
+    try:
+        return sourcing.source(wants, candidates, channel=order.channel, mode=mode, destination=_destination(order, fulfilment, found), max_shipments=config.max_shipments, exclude=refused)
+    except InsufficientStock as short:
+        names = ", ".join(f"{line.line} ({line.quantity} × {line.sku})" for line in moving)
+        raise Conflict(f"no other location can fulfil line(s) {names}: cancel the order or wait for stock", code="no_alternative", field="lines", lines=short.extra.get("lines")) from short
+
+
 def rejected(order: Order, fulfilment_id: str, lines: list[str], reason: str, at: str) -> tuple[Order, list[dict]]:
     fulfilment = next((f for f in order.fulfilments if f.fulfilment_id == fulfilment_id), None)
     if fulfilment is None:
@@ -58,19 +73,27 @@ def rejected(order: Order, fulfilment_id: str, lines: list[str], reason: str, at
     if unknown:
         raise Unprocessable(f"fulfilment {fulfilment_id} has no line {', '.join(unknown)}", field="lines")
     if fulfilment.status not in (F.pending, F.picking) or order.status is OrderStatus.cancelled:
-        raise Conflict(f"fulfilment {fulfilment_id} is {fulfilment.status.value}: its stock left already", code="invalid_transition", field="fulfilment_id", from_status=fulfilment.status.value, to_status="rejected")
-    after, operations = order, stock.operations_for(order, stock.RELEASE, lines)
+        raise Conflict(
+            f"fulfilment {fulfilment_id} is {fulfilment.status.value}: its stock left already",
+            code="invalid_transition",
+            field="fulfilment_id",
+            from_status=fulfilment.status.value,
+            to_status="rejected",
+        )
     moving = [line for line in order.lines if line.line in lines]
     found = stock.stock_for({line.sku for line in moving})
-    for line in moving:
-        refused = {*line.refused_by, fulfilment.location_id}
-        target = alternative(order, line.sku, line.quantity, fulfilment.kind, refused, found)
-        if target is None:
-            raise Conflict(f"no other location can fulfil line {line.line} ({line.quantity} × {line.sku}): cancel the order or wait for stock", code="no_alternative", field="lines")
-        operations += stock.hold_operations(order, line.line, line.sku, target, line.quantity, found)
-        current = next(f for f in after.fulfilments if line.line in f.lines)
-        after = _moved(after, current, [line.line], target)
-        after = noted(after, at=at, kind="sourcing", message=f"line {line.line}: {fulfilment.location_id} cannot fulfil it ({reason}); re-sourced to {target}")
+    plan = _plan(order, fulfilment, moving, found)
+    operations = stock.operations_for(order, {stock.RELEASE: lines})
+    operations += stock.hold_operations(order, [(a.line, a.sku, a.location_id, a.quantity) for a in plan.sourcing.allocations], found)
+    after = order
+    for target, placed in plan.shipments.items():
+        after = _moved(after, fulfilment, placed, target)
+    if after.sourcing is not None:
+        allocations = [a for a in after.sourcing.allocations if a.line not in lines] + plan.sourcing.allocations
+        after = after.model_copy(update={"sourcing": after.sourcing.model_copy(update={"allocations": allocations})})
+    where = ", ".join(f"line {', '.join(placed)} to {target}" for target, placed in plan.shipments.items())
+    message = f"{fulfilment.location_id} cannot fulfil line {', '.join(lines)} ({reason}); re-sourced {where}: " + "; ".join(plan.sourcing.explanation)
+    after = noted(after, at=at, kind="sourcing", message=message)
     if after.status is OrderStatus.picking:
         after = advance(after, OrderStatus.allocated, at=at, reason="re-sourced: to pick again")
     return after, operations

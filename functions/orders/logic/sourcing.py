@@ -9,8 +9,9 @@ location's; without coordinates distance does not count), then the configured pr
 At most `max_shipments` locations. A line is never split between locations. The verdicts and one
 sentence per location are stored on the order (`Sourcing`), so the API can say why.
 
-The fulfil side re-sources with the same function: call `source` again with the lines still to place,
-`exclude` naming the locations that refused them.
+The fulfil side re-sources with the same function (orders.logic.resourcing): `source` again with the
+lines still to place, `exclude` naming the locations that refused them; a pickup names no store, so any
+pickup store may take it, the nearest to the one that refused first.
 """
 
 from __future__ import annotations
@@ -48,6 +49,22 @@ class Plan:
     sourcing: Sourcing
     delivery: Delivery
     shipments: dict[str, list[str]]  # location -> its lines, in the order chosen
+
+
+def candidate_of(stock, site: str, channel_id: str, skus: list[str], used: int = 0, priority: int = 0) -> Candidate:
+    """A location as sourcing sees it, from inventory's `for_orders.Stock` as read (`used`: orders it took today)."""
+    location = stock.location(site)
+    return Candidate(
+        location_id=site,
+        kind=location.kind.value,
+        capabilities=frozenset(capability.value for capability in location.capabilities),
+        serves=stock.serves(site, channel_id),
+        open=location.open,
+        coordinates=(location.coordinates.lat, location.coordinates.lon) if location.coordinates else None,
+        capacity_left=location.daily_capacity - used if location.daily_capacity else None,
+        available={sku: stock.available(sku, site) for sku in skus},
+        priority=priority,
+    )
 
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -100,8 +117,8 @@ def source(
     for candidate in sorted(candidates, key=lambda c: c.location_id):
         if candidate.location_id in exclude:
             verdicts[candidate.location_id] = Verdict(location_id=candidate.location_id, chosen=False, reason="refused these lines before")
-        elif mode is DeliveryMode.pickup and candidate.location_id != pickup_location_id:
-            continue  # pickup looks at the chosen store only
+        elif mode is DeliveryMode.pickup and pickup_location_id and candidate.location_id != pickup_location_id:
+            continue  # pickup looks at the chosen store only (re-sourcing a pickup names none: any pickup store)
         elif (reason := _refusal(candidate, wants, mode, channel)) is not None:
             verdicts[candidate.location_id] = Verdict(location_id=candidate.location_id, chosen=False, reason=f"skipped, {reason}")
         else:

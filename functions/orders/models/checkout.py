@@ -84,6 +84,8 @@ class CheckoutConfig(Model):
     pay_within_minutes: int = 30
     max_shipments: int = 2
     priority: dict[str, int] = Field(default_factory=dict, description="location -> rank among equals (higher first)")
+    pickup_attempts: int = Field(5, ge=1, description="wrong pickup codes in a row that lock a pickup")
+    pickup_lock_minutes: int = Field(15, ge=1, description="how long a locked pickup refuses every code")
 
     def currency(self, channel: str) -> str:
         return self.currencies.get(channel, self.default_currency)

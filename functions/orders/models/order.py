@@ -108,9 +108,9 @@ class Fulfilment(Model):
     kind: FulfilmentKind
     lines: list[str]
     status: FulfilmentStatus = FulfilmentStatus.pending
-    pickup_code: str | None = Field(
-        None, description="the code to show at the counter: in the shopper's own order view, once (then only its hash is kept)"
-    )
+    pickup_code: str | None = Field(None, description="the code to show at the counter: in the shopper's own order view, once (then only its hash is kept)")
+    pickup_failures: int = Field(0, description="wrong pickup codes given since the last lock (or since ready)")
+    pickup_locked_until: str | None = Field(None, description="after too many wrong codes: no code is accepted before this time")
     # Never serialized (not in answers, not in the document): the dal stores it beside the fulfilment.
     pickup_code_hash: str | None = Field(None, exclude=True)
 
@@ -129,6 +129,21 @@ class Return(Model):
     lines: list[ReturnLine]
     refund: int = Field(description="minor units, computed by Omni from the lines' prices and tax")
     at: str
+
+
+class ReturnRequestLine(Model):
+    line: str
+    sku: str
+    quantity: int = Field(description="units the shopper said they will bring or send back")
+
+
+class ReturnRequest(Model):
+    """A return the shopper started online: a store or warehouse then receives it (a `Return`)."""
+
+    request_id: str = Field(description="show it at the counter or put it in the parcel: the receiving staff name it")
+    lines: list[ReturnRequestLine]
+    at: str
+    received_as: str | None = Field(None, description="the return that received it (None: still on its way)")
 
 
 class RefundReason(StrEnum):
@@ -155,7 +170,7 @@ class Totals(Model):
 
 class TimelineEntry(Model):
     at: str
-    kind: str = Field(description="status, payment, refund, return, sourcing, note")
+    kind: str = Field(description="status, payment, refund, return, sourcing, fulfilment, stock, pickup, note")
     status: OrderStatus | None = Field(None, description="the status the order moved to (kind status)")
     version: int | None = Field(None, description="the order's version after this entry")
     message: str
@@ -185,6 +200,7 @@ class Order(Model):
     totals: Totals
     sourcing: Sourcing | None = None
     returns: list[Return] = Field(default_factory=list)
+    return_requests: list[ReturnRequest] = Field(default_factory=list, description="returns the shopper started online")
     refunds: list[Refund] = Field(default_factory=list)
     profile_version: int | None = Field(None, description="version of the OrdersAttributed that set profile_id")
     timeline: list[TimelineEntry]

@@ -27,6 +27,29 @@ class ReturnIn(Model):
 
     return_key: Identifier = Field(description="the caller's id of this return: a retry with it is the same return")
     lines: list[ReturnLineIn] = Field(min_length=1, max_length=25)
+    request_id: Identifier | None = Field(None, description="the return the shopper started online, when they bring or send one")
+
+    @model_validator(mode="after")
+    def _each_line_once(self):
+        if len({line.line for line in self.lines}) != len(self.lines):
+            raise ValueError("each line may appear once")
+        return self
+
+
+class StartedLineIn(Model):
+    model_config = ConfigDict(extra="forbid")
+
+    line: Identifier = Field(description="the order's line")
+    quantity: Quantity = Field(description="units to return")
+
+
+class ShopperReturnIn(Model):
+    """A shopper starting a return of their own order online: lines and units, never an amount."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    return_key: Identifier = Field(description="the storefront's id of this request: a retry with it is the same request")
+    lines: list[StartedLineIn] = Field(min_length=1, max_length=25)
 
     @model_validator(mode="after")
     def _each_line_once(self):

@@ -176,3 +176,23 @@ def test_the_price_projection_keeps_the_highest_seq(shop):
     assert call(api.handler, "GET", "/v1/cart", **ALICE)[1]["lines"][0]["unit_price"] == 2499
     changed(None, 6, "e6")  # withdrawn from the web
     assert _add("TEE-S", 1)[0] == 404
+
+
+def test_a_refused_shipment_is_re_sourced_by_checkouts_pipeline_nearest_first_with_its_explanation(shop):
+    from support.inventory import stock
+
+    stock("TEE-S", "marseille", 60)  # the most units, but farther from the address than the warehouse
+    _add("TEE-S", 1)
+    body = {"lines": [{"sku": "TEE-S", "quantity": 1, "unit_price": 1999}], "delivery": "ship", "address": NEAR_PARIS}
+    status, order = _checkout(body)
+    assert (status, order["lines"][0]["location_id"]) == (201, "paris-rivoli"), order
+    rejection = f"/v1/stores/paris-rivoli/orders/{order['order_id']}/fulfilments/F1/rejection"
+    status, moved = call(api.handler, "POST", rejection, {"lines": ["1"], "reason": "not on the shelf"}, channel_key="key-pos")
+    assert status == 200, moved
+    assert [(f["location_id"], f["kind"], f["status"]) for f in moved["fulfilments"]] == [("paris-rivoli", "ship", "cancelled"), ("wh-lyon", "ship", "pending")]
+    message = moved["timeline"][-1]["message"]
+    assert message.startswith("paris-rivoli cannot fulfil line 1 (not on the shelf); re-sourced line 1 to wh-lyon: wh-lyon: chosen, 1 of 1 units (392 km)")
+    assert "marseille: skipped, 66" in message and "paris-rivoli: refused these lines before" in message
+    assert [(a["line"], a["location_id"]) for a in moved["sourcing"]["allocations"]] == [("1", "wh-lyon")]
+    holds = {(hold.location_id, hold.state.value) for hold in for_orders.holds_of("web", order["order_id"])}
+    assert holds == {("paris-rivoli", "released"), ("wh-lyon", "hard")}

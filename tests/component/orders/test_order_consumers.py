@@ -43,7 +43,7 @@ def test_order_paid_allocates_an_awaiting_order_once(orders):
     after = orders_table.get(order.order_id)
     assert (after.status, after.paid, after.version) == ("allocated", True, 3)
     payments_sync.handler(paid, Context())  # redelivered
-    payments_sync.handler(bus_event("omni.payments", "OrderPaid", {"order_id": order.order_id, "amount": 3998, "currency": "EUR"}), Context())  # sent again
+    payments_sync.handler(bus_event("omni.payments", "OrderPaid", {"order_id": order.order_id, "amount": 3998, "currency": "EUR", "tenders": ["card"]}), Context())  # sent again
     assert orders_table.get(order.order_id) == after
 
 
@@ -123,6 +123,6 @@ def test_attributed_orders_of_every_channel_appear_in_the_shoppers_list_and_an_o
 
 
 def test_an_attribution_naming_an_order_not_booked_yet_is_retried(orders):
-    event = bus_event("omni.profiles", "OrdersAttributed", {"profile_id": "p-1", "order_ids": ["not-yet"], "customer_ids": [], "version": 1})
+    event = bus_event("omni.profiles", "OrdersAttributed", {"profile_id": "p-1", "order_ids": ["not-yet"], "customer_ids": [], "version": 1, "at": "2026-11-23T12:00:00Z"})
     with pytest.raises(LookupError):
         attribution.handler(event, Context())

@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from kernel import table
@@ -85,3 +87,63 @@ def test_a_step_not_allowed_from_the_current_state_is_409_naming_both(orders):
     assert (status, problem["from_status"], problem["to_status"]) == (409, "collected", "cancelled")
     status, problem = call(api.handler, "POST", f"/v1/ops/orders/{order.order_id}/fulfilments/F1/steps/ready", operator=True)
     assert (status, problem["from_status"], problem["to_status"]) == (409, "pending", "ready_for_pickup")
+
+
+def test_wrong_pickup_codes_lock_the_pickup_and_even_the_right_code_waits_for_the_window(orders, monkeypatch):
+    from datetime import timedelta
+
+    from kernel import clock
+    from orders.logic.fulfilment import pickup_code_hash
+    from orders.models.order import Fulfilment, FulfilmentKind
+
+    order = an_order(status="ready_for_pickup", paid=True)
+    ready = Fulfilment(
+        fulfilment_id="F1", location_id="paris-rivoli", kind=FulfilmentKind.pickup, lines=["1"], status="ready_for_pickup", pickup_code_hash=pickup_code_hash(order.order_id, "F1", "RIGHT7")
+    )
+    order = order.model_copy(update={"fulfilments": [ready]})
+    table.transact(orders_table.placement(order))
+    collect = f"/v1/stores/paris-rivoli/orders/{order.order_id}/fulfilments/F1/collection"
+    for left in (4, 3, 2, 1):
+        status, problem = call(api.handler, "POST", collect, {"code": "WRONG1"}, channel_key="key-pos")
+        assert (status, problem["code"], problem["attempts_left"]) == (422, "wrong_pickup_code", left)
+    assert orders_table.get(order.order_id).fulfilments[0].pickup_failures == 4  # each attempt counted on the order
+    status, problem = call(api.handler, "POST", collect, {"code": "WRONG1"}, channel_key="key-pos")
+    assert (status, problem["code"], problem["field"]) == (409, "pickup_locked", "code") and problem["locked_until"]
+    status, problem = call(api.handler, "POST", collect, {"code": "RIGHT7"}, channel_key="key-pos")
+    assert (status, problem["code"]) == (409, "pickup_locked")  # the right code too, until the window passes
+    locked = orders_table.get(order.order_id)
+    assert (locked.status, locked.fulfilments[0].pickup_locked_until) == ("ready_for_pickup", problem["locked_until"])
+    assert "RIGHT7" not in json.dumps(orders.items()) and "WRONG1" not in json.dumps(orders.items())  # codes are never kept
+    later = clock.now() + timedelta(minutes=16)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    status, body = call(api.handler, "POST", collect, {"code": "RIGHT7"}, channel_key="key-pos")
+    assert (status, body["status"], body["fulfilments"][0]["pickup_failures"]) == (200, "collected", 0)
+
+
+def test_a_shopper_starts_a_return_online_and_a_store_receives_it_with_the_refund_request(orders):
+    order = an_order(status="delivered", paid=True, customer_id="alice")
+    table.transact(orders_table.placement(order))
+    start = f"/v1/me/orders/{order.order_id}/returns"
+    body = {"return_key": "web-r1", "lines": [{"line": "1", "quantity": 1}]}
+    assert call(api.handler, "POST", start, body, channel_key="key-web", customer="bob")[0] == 404  # not bob's order
+    before = orders.items()
+    for bad, field in (({**body, "lines": [{"line": "9", "quantity": 1}]}, "lines"), ({**body, "lines": [{"line": "1", "quantity": 3}]}, "lines.quantity"), ({**body, "refund": 1}, "refund")):
+        status, problem = call(api.handler, "POST", start, bad, channel_key="key-web", customer="alice")
+        assert status == 422 and field in [error["field"] for error in problem["errors"]], problem
+    assert orders.items() == before  # nothing written
+    status, started = call(api.handler, "POST", start, body, channel_key="key-app", customer="alice")
+    assert status == 201, started
+    [request] = started["return_requests"]
+    assert (request["lines"], request["received_as"], started["timeline"][-1]["kind"]) == ([{"line": "1", "sku": "TEE-ORG-S", "quantity": 1}], None, "return")
+    assert call(api.handler, "POST", start, body, channel_key="key-web", customer="alice")[1]["version"] == started["version"]  # a retry
+    status, problem = call(api.handler, "POST", start, {"return_key": "web-r2", "lines": [{"line": "1", "quantity": 2}]}, channel_key="key-web", customer="alice")
+    assert (status, problem["errors"][0]["field"]) == (422, "lines.quantity")  # one unit is on its way back already
+    receive = f"/v1/stores/paris-rivoli/orders/{order.order_id}/returns"
+    counter = {"return_key": "counter-1", "request_id": request["request_id"], "lines": [{"line": "1", "received": 1, "damaged": 0}]}
+    status, received = call(api.handler, "POST", receive, counter, channel_key="key-pos")
+    assert status == 201, received
+    assert received["return_requests"][0]["received_as"] == received["returns"][0]["return_id"]
+    assert [(r["amount"], r["reason"]) for r in received["refunds"]] == [(1999, "return")]  # the same refund request as any return
+    status, problem = call(api.handler, "POST", receive, {**counter, "return_key": "counter-2"}, channel_key="key-pos")
+    assert (status, problem["code"]) == (409, "request_received")
+    assert call(api.handler, "POST", receive, {**counter, "return_key": "counter-3", "request_id": "nope"}, channel_key="key-pos")[0] == 404

@@ -78,3 +78,10 @@ def test_resourcing_excludes_the_locations_that_refused():
 
 def test_distance():
     assert round(distance_km(PARIS, (45.76, 4.84))) == 392
+
+
+def test_re_sourcing_a_pickup_names_no_store_and_takes_the_nearest_other_pickup_store():
+    refused = _site("refused", stock={"TEE": 9})
+    near, far = _site("near", at=(48.85, 2.30), stock={"TEE": 2}), _site("far", at=(45.76, 4.84), stock={"TEE": 9})
+    plan = source(TWO[:1], [refused, near, far], channel="web", mode=DeliveryMode.pickup, destination=PARIS, exclude=frozenset({"refused"}))
+    assert plan.shipments == {"near": ["1"]} and plan.sourcing.explanation[0].startswith("near: chosen pickup store")
