@@ -443,7 +443,8 @@ def samples() -> dict[str, dict[str, dict]]:
             "orders-attributed": bus_event("omni.profiles", "OrdersAttributed", {"profile_id": "prof-1", "order_ids": [], "customer_ids": ["alice"], "version": 1, "at": "2026-11-23T12:00:00.000000Z"}),
         },
         "OrdersPrivacy": {
-            "profile-erased": bus_event("omni.profiles", "ProfileErased", {"profile_id": "prof-1", "order_ids": [ORDER_ITEM["order_id"]], "customer_ids": ["alice"], "at": "2026-11-25T09:00:00.000000Z"}),
+            # a shopper of no demo order: the sample runs on a shared runtime, where erasing alice would change others' data
+            "profile-erased": bus_event("omni.profiles", "ProfileErased", {"profile_id": "prof-9", "order_ids": [], "customer_ids": ["erased-shopper"], "at": "2026-11-25T09:00:00.000000Z"}),
         },
         "InventoryReturns": {
             "return-received": bus_event("omni.orders", "ReturnReceived", {"return_id": "3b1f0c5e9d2a4f6b8c7e1a0d2f4b6c8e", "order_id": ORDER_ITEM["order_id"], "channel": "pos", "location_id": "paris-rivoli", "lines": [{"sku": "TEE-ORG-S", "received": 2, "damaged": 1}], "at": "2026-11-24T10:00:00.000000Z"}),

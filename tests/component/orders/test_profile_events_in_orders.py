@@ -27,7 +27,7 @@ def bus_event(source: str, detail_type: str, data: dict, event_id: str | None = 
 
 def marketplace_order(channel_order_id: str) -> dict:
     data = {
-        "channel": "marketplace", "channel_order_id": channel_order_id, "webhook_id": "wh-1", "currency": "EUR",
+        "channel": "marketplace", "channel_kind": "marketplace", "channel_order_id": channel_order_id, "webhook_id": "wh-1", "currency": "EUR",
         "lines": [{"sku": "TEE-S", "quantity": 2, "unit_price": 1400, "location_id": "wh-central"}], "subtotal": 2800, "shipping": 300, "tax": 200,
         "grand_total": 3300, "customer": {"channel_customer_id": "c-9", "email": "ann@example.com"}, "fulfilled": False, "placed_at": "2026-11-23T10:00:00.000000Z",
     }  # fmt: skip
