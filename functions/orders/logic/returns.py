@@ -57,11 +57,7 @@ def received(order: Order, body: ReturnIn, *, channel: str, location_id: str, at
         if (existing.location_id, existing.lines) != (asked.location_id, asked.lines):
             raise IdempotencyKeyReused(f"return key {body.return_key} was used for another return", field="return_key")
         return None
-    if order.status not in RETURNABLE:
-        raise Unprocessable(f"order {order.number} is {order.status.value}: nothing of it was handed over yet", field="order_id", code="not_returnable")
-    unknown = [line.line for line in body.lines if line.line not in by_line]
-    if unknown:
-        raise Unprocessable(f"order {order.number} has no line {', '.join(unknown)}", field="lines", errors=[{"in": "body", "field": "lines", "type": "unknown_line"}])
+    _require_returnable(order, [line.line for line in body.lines])
     taken = _already_returned(order)
     for line in body.lines:
         left = by_line[line.line].quantity - taken.get(line.line, 0)
@@ -76,6 +72,15 @@ def received(order: Order, body: ReturnIn, *, channel: str, location_id: str, at
     if body.request_id:
         message += f" (started online as {body.request_id})"
     return noted(order, at=at, kind="return", message=message, returns=[*order.returns, recorded], refunds=[*order.refunds, refund], return_requests=requests), []
+
+
+def _require_returnable(order: Order, asked_lines: list[str]) -> None:
+    """A return, received or started online, needs an order handed over and lines it has (422 otherwise)."""
+    if order.status not in RETURNABLE:
+        raise Unprocessable(f"order {order.number} is {order.status.value}: nothing of it was handed over yet", field="order_id", code="not_returnable")
+    unknown = [line for line in asked_lines if line not in {own.line for own in order.lines}]
+    if unknown:
+        raise Unprocessable(f"order {order.number} has no line {', '.join(unknown)}", field="lines", errors=[{"in": "body", "field": "lines", "type": "unknown_line"}])
 
 
 def _receiving(order: Order, request_id: str | None, return_id_: str) -> list[ReturnRequest]:
@@ -102,11 +107,7 @@ def started(order: Order, body: ShopperReturnIn, *, customer_id: str, at: str) -
         if existing.lines != asked.lines:
             raise IdempotencyKeyReused(f"return key {body.return_key} was used for another return", field="return_key")
         return None
-    if order.status not in RETURNABLE:
-        raise Unprocessable(f"order {order.number} is {order.status.value}: nothing of it was handed over yet", field="order_id", code="not_returnable")
-    unknown = [line.line for line in body.lines if line.line not in by_line]
-    if unknown:
-        raise Unprocessable(f"order {order.number} has no line {', '.join(unknown)}", field="lines", errors=[{"in": "body", "field": "lines", "type": "unknown_line"}])
+    _require_returnable(order, [line.line for line in body.lines])
     taken = _already_returned(order)
     for request in order.return_requests:
         if request.received_as is None:  # on its way back
