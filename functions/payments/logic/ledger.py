@@ -126,30 +126,20 @@ class Tally:
         return self.captured - self.refunded - self.disputed_open - self.dispute_lost
 
 
+# Which of a tally's sums each kind of transition adds its amount to, and which flags it raises.
+_SUMS = {"authorize": "authorized", "capture": "captured", "void": "voided", "refund": "refunded", "dispute": "disputed", "dispute_won": "dispute_won", "dispute_lost": "dispute_lost"}
+_FLAGS = {"fail": "failed", "cancel": "cancelled"}
+
+
 def tallies(entries: Iterable[Entry]) -> dict[tuple[str, str], Tally]:
     found: dict[tuple[str, str], Tally] = {}
     for entry in sorted(entries, key=lambda e: e.n):
         t = entry.transition
         tally = found.setdefault((t.provider, t.reference), Tally(t.tender, t.provider, t.reference, entry.n))
-        amount = t.amount or 0
-        if t.kind == "authorize":
-            tally.authorized += amount
-        elif t.kind == "capture":
-            tally.captured += amount
-        elif t.kind == "void":
-            tally.voided += amount
-        elif t.kind == "refund":
-            tally.refunded += amount
-        elif t.kind == "dispute":
-            tally.disputed += amount
-        elif t.kind == "dispute_won":
-            tally.dispute_won += amount
-        elif t.kind == "dispute_lost":
-            tally.dispute_lost += amount
-        elif t.kind == "fail":
-            tally.failed = True
-        elif t.kind == "cancel":
-            tally.cancelled = True
+        if t.kind in _SUMS:
+            setattr(tally, _SUMS[t.kind], getattr(tally, _SUMS[t.kind]) + (t.amount or 0))
+        elif t.kind in _FLAGS:
+            setattr(tally, _FLAGS[t.kind], True)
     return found
 
 
