@@ -2,14 +2,15 @@
 
 For each operation: the resource tree of its path, a method with Lambda proxy integration to the
 `<Domain>Api` function named by the operation's first tag, and the authorization its `security`
-names. Channels (CDK context) each get an API key and a usage plan; the API functions receive the
-key id -> channel map as `CHANNELS`.
+names. Channels (CDK context) each get an API key (`ChannelKeys`, in the stateless stack: the functions
+receive the key id -> channel map as `CHANNELS`) and a usage plan on the API's stage (`OmniApi`, in the
+API stack, decision 69).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from omni_infra import nag
-from omni_infra.config import CHANNEL_LIMITS, Config
+from omni_infra.config import CHANNEL_LIMITS, Channel, Config
 from omni_infra.function import OmniFunction
 from omni_infra.monitoring import FIVE_MINUTES, Monitoring
 
@@ -159,10 +160,14 @@ class OmniApi(Construct):
         config: Config,
         document: Path,
         functions: Mapping[str, OmniFunction],
+        channel_keys: Sequence[tuple[Channel, apigw.IApiKey]],
         user_pool: cognito.IUserPool,
         key: kms.IKey,
         monitoring: Monitoring,
     ) -> None:
+        """`functions`: each domain's API function (in the stateless stack); its integration and the one
+        permission that lets API Gateway invoke its alias are created here, beside the API (the permission
+        names the API, so in the functions' stack it would make the two stacks depend on each other)."""
         super().__init__(scope, id)
         self.document_path = document
         self.operations = list(operations(load_document(document)))
@@ -202,14 +207,9 @@ class OmniApi(Construct):
         nag.API_WAF.on(self.rest_api.deployment_stage)
         nag.API_CLOUDWATCH_ROLE.on(self.rest_api.node.find_child("CloudWatchRole"))
 
-        validator = self.rest_api.add_request_validator(
-            "Validator", validate_request_body=True, validate_request_parameters=True
-        )
+        validator = self.rest_api.add_request_validator("Validator", validate_request_body=True, validate_request_parameters=True)
         # One integration (and so one Lambda permission for the whole API) per function, on its alias `live`.
-        integrations = {
-            domain: apigw.LambdaIntegration(functions[domain].invocable, proxy=True, scope_permission_to_method=False)
-            for domain in sorted({op.domain for op in self.operations})
-        }
+        integrations = {domain: apigw.LambdaIntegration(functions[domain].invocable, proxy=True, scope_permission_to_method=False) for domain in sorted({op.domain for op in self.operations})}
         authorizer: apigw.CognitoUserPoolsAuthorizer | None = None
 
         self.methods: dict[tuple[str, str], apigw.Method] = {}
@@ -259,13 +259,7 @@ class OmniApi(Construct):
                 templates={"application/json": _problem_template(status, title)},
             )
 
-        self.channel_keys = self._channels(config)
-        # The channel list as kernel.settings reads it; also for other functions that look channels up.
-        self.channels_json = Stack.of(self).to_json_string(
-            {key.key_id: channel.as_settings() for channel, key in self.channel_keys}
-        )
-        for domain in integrations:
-            functions[domain].add_environment("CHANNELS", self.channels_json)
+        self._usage_plans(config, channel_keys)
 
         if config.alarms:
             monitoring.alarm(
@@ -274,22 +268,14 @@ class OmniApi(Construct):
                 self.rest_api.metric_server_error(period=FIVE_MINUTES, statistic="Sum"),
                 description=f"{config.prefix} API answered 5xx",
             )
-        CfnOutput(self, "Url", value=self.rest_api.url)
+        CfnOutput(self, "Url", value=self.rest_api.url, description=f"The {config.stage} API: channels, shoppers and operators call it")
 
-    def _channels(self, config: Config) -> list[tuple]:
-        """One API key (generated value) and one usage plan (throttle + daily quota) per channel."""
-        pairs = []
-        for channel in config.channels:
-            key = apigw.ApiKey(
-                self,
-                f"Channel{channel.id.title().replace('-', '')}Key",
-                api_key_name=f"{config.prefix}-channel-{channel.id}",
-                description=f"{channel.kind} channel {channel.id}",
-                enabled=True,
-            )
+    def _usage_plans(self, config: Config, channel_keys: Sequence[tuple[Channel, apigw.IApiKey]]) -> None:
+        """One usage plan per channel (throttle + daily quota) on the stage, with the channel's key."""
+        for channel, key in channel_keys:
             limits = CHANNEL_LIMITS[channel.kind]
             plan = self.rest_api.add_usage_plan(
-                f"Channel{channel.id.title().replace('-', '')}Plan",
+                f"Channel{_construct_name(channel)}Plan",
                 name=f"{config.prefix}-channel-{channel.id}",
                 description=f"{channel.kind} channel {channel.id}",
                 throttle=apigw.ThrottleSettings(rate_limit=limits.rate, burst_limit=limits.burst),
@@ -297,8 +283,37 @@ class OmniApi(Construct):
                 api_stages=[apigw.UsagePlanPerApiStage(api=self.rest_api, stage=self.rest_api.deployment_stage)],
             )
             plan.add_api_key(key)
-            pairs.append((channel, key))
-        return pairs
+
+
+class ChannelKeys(Construct):
+    """One API key per channel (cdk.json `channels`), its value generated, and the key id -> channel map
+    (`channels_json`, as kernel.settings reads CHANNELS) for the functions that tell channels apart.
+
+    In the stateless stack, not the API stack: the functions name the keys' ids, and the API stack already
+    depends on the functions' stack (its integrations name their aliases). Created with the id `Api`, the
+    keys keep the logical ids they had when the API construct made them, so the split of decision 69 left
+    every channel's key value as it was."""
+
+    def __init__(self, scope: Construct, id: str, *, config: Config) -> None:
+        super().__init__(scope, id)
+        self.pairs: list[tuple[Channel, apigw.ApiKey]] = [
+            (
+                channel,
+                apigw.ApiKey(
+                    self,
+                    f"Channel{_construct_name(channel)}Key",
+                    api_key_name=f"{config.prefix}-channel-{channel.id}",
+                    description=f"{channel.kind} channel {channel.id}",
+                    enabled=True,
+                ),
+            )
+            for channel in config.channels
+        ]
+        self.channels_json = Stack.of(self).to_json_string({key.key_id: channel.as_settings() for channel, key in self.pairs})
+
+
+def _construct_name(channel: Channel) -> str:
+    return channel.id.title().replace("-", "")
 
 
 _ACCESS_LOG_FIELDS = {

@@ -1,4 +1,4 @@
-"""Assemble the app: config from context, the stacks (stateful, stateless, alarms), cdk-nag."""
+"""Assemble the app: config from context, the stacks (stateful, stateless, api, alarms), cdk-nag."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 from aws_cdk import App, Environment
 
 from omni_infra import nag
+from omni_infra.api_stack import ApiStack
 from omni_infra.config import REPO_ROOT, Config, load_cdk_json_context
 from omni_infra.layer import LAYER_BUILD
 from omni_infra.monitoring import AlarmsStack
@@ -26,6 +27,7 @@ class OmniApp:
     config: Config
     stateful: StatefulStack
     stateless: StatelessStack
+    api: ApiStack
     alarms: AlarmsStack
 
 
@@ -43,8 +45,7 @@ def build_app(
     openapi = config.openapi
     if not openapi.exists():
         print(
-            f"warning: {openapi.relative_to(REPO_ROOT)} does not exist yet (make openapi); "
-            f"building the API from {SAMPLE_OPENAPI.relative_to(REPO_ROOT)}",
+            f"warning: {openapi.relative_to(REPO_ROOT)} does not exist yet (make openapi); building the API from {SAMPLE_OPENAPI.relative_to(REPO_ROOT)}",
             file=sys.stderr,
         )
         openapi = SAMPLE_OPENAPI
@@ -76,10 +77,24 @@ def build_app(
         config=config,
         data=stateful,
         monitoring=alarms.monitoring,
-        openapi=openapi,
         layer_dir=layer_dir,
         env=env,
-        description=f"Omni {config.stage}: functions, API, rules, stream mappings",
+        description=f"Omni {config.stage}: functions, rules, queues, stream mappings, channel API keys",
     )
+    api = ApiStack(
+        app,
+        f"{config.prefix}-api",
+        config=config,
+        openapi=openapi,
+        functions=stateless.api_functions,
+        channel_keys=stateless.channel_keys.pairs,
+        user_pool=stateful.user_pool,
+        key=stateful.key,
+        monitoring=alarms.monitoring,
+        env=env,
+        description=f"Omni {config.stage}: the REST API (resources, methods, stage, usage plans, invoke permissions)",
+    )
+    # The API's 5xx alarm names the API by its name (no reference): deploy the alarms after what they watch.
+    alarms.add_stack_dependency(api, "the alarms watch the API")
     nag.enable(app)
-    return OmniApp(app=app, config=config, stateful=stateful, stateless=stateless, alarms=alarms)
+    return OmniApp(app=app, config=config, stateful=stateful, stateless=stateless, api=api, alarms=alarms)

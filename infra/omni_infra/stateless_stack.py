@@ -1,6 +1,7 @@
-"""omni-<stage>-stateless: what can be replaced at any time. Functions, triggers, the API.
+"""omni-<stage>-stateless: what can be replaced at any time. Functions, their triggers, the channels' API keys.
 
-Receives the stateful stack's key, tables, bus and user pool (CDK generates the exports/imports).
+Receives the stateful stack's key, tables and bus (CDK generates the exports/imports); the API stack receives
+its API functions and channel keys (decision 69).
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from aws_cdk import Stack
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from omni_infra.api import OmniApi
+from omni_infra.api import ChannelKeys
 from omni_infra.config import Config
 from omni_infra.domains import DOMAINS
 from omni_infra.domains.base import DomainServices, Stream
-from omni_infra.function import Platform, functions_code
+from omni_infra.function import OmniFunction, Platform, functions_code
 from omni_infra.layer import LAYER_BUILD, dependencies_layer
 from omni_infra.monitoring import Monitoring
 from omni_infra.parking import parked_bucket_name, parked_metric
@@ -30,7 +31,6 @@ class StatelessStack(Stack):
         *,
         config: Config,
         data: StatefulStack,
-        openapi: Path,
         monitoring: Monitoring,
         layer_dir: Path = LAYER_BUILD,
         **kwargs,
@@ -71,28 +71,20 @@ class StatelessStack(Stack):
 
         self._grant_redrives(data)
 
-        self.api = OmniApi(
-            self,
-            "Api",
-            config=config,
-            document=openapi,
-            functions={name: services.api for name, services in self.domains.items() if services.api},
-            user_pool=data.user_pool,
-            key=data.key,
-            monitoring=monitoring,
-        )
+        self.channel_keys = ChannelKeys(self, "Api", config=config)
         for services in self.domains.values():
             for item in services.spec.functions:
-                if item.knows_channels:
-                    services.functions[item.name].add_environment("CHANNELS", self.api.channels_json)
+                if services.functions[item.name] is services.api or item.knows_channels:
+                    services.functions[item.name].add_environment("CHANNELS", self.channel_keys.channels_json)
+
+    @property
+    def api_functions(self) -> dict[str, OmniFunction]:
+        """Each domain's API function (domain -> function), for the API stack's integrations."""
+        return {name: services.api for name, services in self.domains.items() if services.api}
 
     def _grant_redrives(self, data: StatefulStack) -> None:
         """The functions declared `redrives_outboxes` may republish the parked batches of every outbox."""
-        outboxes = {
-            name: data.tables[name]
-            for name, services in self.domains.items()
-            if any(isinstance(item.trigger, Stream) for item in services.spec.functions)
-        }
+        outboxes = {name: data.tables[name] for name, services in self.domains.items() if any(isinstance(item.trigger, Stream) for item in services.spec.functions)}
         for services in self.domains.values():
             for item in services.spec.functions:
                 if item.redrives_outboxes:

@@ -29,28 +29,45 @@ class Synth:
     outdir: Path
     stateful_json: dict
     stateless_json: dict
+    api_json: dict
     alarms_json: dict
     stateful: Template
     stateless: Template
+    api: Template
 
     @property
     def stage(self) -> str:
         return self.omni.config.stage
 
+    @property
+    def templates(self) -> dict[str, dict]:
+        """Every stack's template by stack name, in deployment order."""
+        stacks = (self.omni.stateful, self.omni.stateless, self.omni.api, self.omni.alarms)
+        jsons = (self.stateful_json, self.stateless_json, self.api_json, self.alarms_json)
+        return {stack.stack_name: template for stack, template in zip(stacks, jsons, strict=True)}
+
     def resources(self, type_: str, stack: str = "stateless") -> dict[str, dict]:
-        """Resources of a type in the stateful or the stateless stack; the alarms stack counts as part of the
-        stateless one (its alarms watch what the stateless stack holds)."""
-        templates = [self.stateful_json] if stack == "stateful" else [self.stateless_json, self.alarms_json]
+        """Resources of a type in the stateful stack, the API stack (`api`), or what can be replaced (`stateless`:
+        the stateless stack with the API and alarms stacks, which call or watch what it holds)."""
+        templates = {
+            "stateful": [self.stateful_json],
+            "api": [self.api_json],
+            "stateless": [self.stateless_json, self.api_json, self.alarms_json],
+        }[stack]
         return {key: value for template in templates for key, value in template["Resources"].items() if value["Type"] == type_}
+
+    def referenced(self, value) -> str:
+        """The logical id a Ref/GetAtt names, or, for an import, the stateless stack's resource it exports."""
+        if "Fn::GetAtt" in value:
+            return value["Fn::GetAtt"][0]
+        if "Ref" in value:
+            return value["Ref"]
+        export = value["Fn::ImportValue"].split(":", 1)[1]
+        return max((key for key in self.stateless_json["Resources"] if export.startswith(f"ExportsOutputFnGetAtt{key}") or export.startswith(f"ExportsOutputRef{key}")), key=len)
 
     def watched(self, dimension_value) -> str:
         """The logical id an alarm's dimension names: a Ref/GetAtt, or the stateless stack's export of it."""
-        if "Fn::GetAtt" in dimension_value:
-            return dimension_value["Fn::GetAtt"][0]
-        if "Ref" in dimension_value:
-            return dimension_value["Ref"]
-        export = dimension_value["Fn::ImportValue"].split(":", 1)[1]
-        return max((key for key in self.stateless_json["Resources"] if export.startswith(f"ExportsOutputFnGetAtt{key}") or export.startswith(f"ExportsOutputRef{key}")), key=len)
+        return self.referenced(dimension_value)
 
     def functions(self) -> dict[str, dict]:
         return self.resources("AWS::Lambda::Function")
@@ -104,15 +121,18 @@ def _synth(stage: str, tmp: Path) -> Synth:
     assembly = omni.app.synth()
     stateful_json = assembly.get_stack_by_name(omni.stateful.stack_name).template
     stateless_json = assembly.get_stack_by_name(omni.stateless.stack_name).template
+    api_json = assembly.get_stack_by_name(omni.api.stack_name).template
     alarms_json = assembly.get_stack_by_name(omni.alarms.stack_name).template
     return Synth(
         omni=omni,
         outdir=outdir,
         stateful_json=stateful_json,
         stateless_json=stateless_json,
+        api_json=api_json,
         alarms_json=alarms_json,
         stateful=Template.from_json(stateful_json),
         stateless=Template.from_json(stateless_json),
+        api=Template.from_json(api_json),
     )
 
 
@@ -134,4 +154,4 @@ def synth(request) -> Iterator[Synth]:
 
 @pytest.fixture(scope="session")
 def openapi_document(dev) -> dict:
-    return json.loads(Path(dev.omni.stateless.api.document_path).read_text())
+    return json.loads(Path(dev.omni.api.api.document_path).read_text())

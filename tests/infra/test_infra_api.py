@@ -48,7 +48,8 @@ def test_each_route_invokes_the_alias_of_the_function_of_its_tag(synth, openapi_
         fn_id, _ = synth.function_by_handler(f"{op['tags'][0]}.handlers.api.handler")
         integration = methods[key]["Integration"]
         assert integration["Type"] == "AWS_PROXY", key
-        assert {"Ref": synth.alias_of(fn_id)} in integration["Uri"]["Fn::Join"][1], key
+        named = [synth.referenced(part) for part in integration["Uri"]["Fn::Join"][1] if "Fn::ImportValue" in part]
+        assert named == [synth.alias_of(fn_id)], key  # the alias, from the stateless stack (decision 69)
 
 
 def test_authorization_follows_the_declared_security(dev, openapi_document):
@@ -87,11 +88,16 @@ def test_only_webhook_methods_are_open(synth, openapi_document):
         assert set().union(*operations[key]["security"]) in WEBHOOK_SCHEMES and len(operations[key]["security"]) == 1, key
         assert key[1].startswith("/v1/webhooks/"), key
         open_methods.append(key)
-    assert sorted(open_methods) == [("POST", "/v1/webhooks/payments/{provider}"), ("POST", "/v1/webhooks/{channel_id}"), ("POST", "/v1/webhooks/{channel_id}/marketplace"), ("POST", "/v1/webhooks/{channel_id}/shopify")]
+    assert sorted(open_methods) == [
+        ("POST", "/v1/webhooks/payments/{provider}"),
+        ("POST", "/v1/webhooks/{channel_id}"),
+        ("POST", "/v1/webhooks/{channel_id}/marketplace"),
+        ("POST", "/v1/webhooks/{channel_id}/shopify"),
+    ]
 
 
 def test_cognito_authorizer_uses_the_shopper_pool(dev):
-    dev.stateless.has_resource_properties(
+    dev.api.has_resource_properties(
         "AWS::ApiGateway::Authorizer",
         {"Type": "COGNITO_USER_POOLS", "IdentitySource": "method.request.header.Authorization"},
     )
@@ -110,19 +116,25 @@ def test_methods_validate_requests(dev):
                 assert method["RequestParameters"][f"method.request.path.{part[1:-1]}"] is True, key
 
 
-def test_one_invoke_permission_per_api_function_on_its_alias(synth):
+def test_one_invoke_permission_per_api_function_on_its_alias_in_the_api_stack(synth):
+    """Beside the API (decision 69): the permission names the API, so in the functions' stack it would make the
+    two stacks depend on each other."""
     api_functions = {fn_id for fn_id, fn in synth.functions().items() if fn["Properties"]["Handler"].endswith(".api.handler")}
-    permissions = [p["Properties"] for p in synth.resources("AWS::Lambda::Permission").values() if p["Properties"]["Principal"] == "apigateway.amazonaws.com"]
-    assert all(p["Action"] == "lambda:InvokeFunction" for p in permissions)
-    targets = [p["FunctionName"] for p in permissions]
-    assert len(permissions) == len(api_functions)
+    everywhere = [p["Properties"] for p in synth.resources("AWS::Lambda::Permission").values() if p["Properties"]["Principal"] == "apigateway.amazonaws.com"]
+    permissions = [p["Properties"] for p in synth.resources("AWS::Lambda::Permission", "api").values()]
+    assert len(everywhere) == len(permissions) == len(api_functions)
+    (rest_api,) = synth.resources("AWS::ApiGateway::RestApi", "api")
+    for permission in permissions:
+        assert permission["Action"] == "lambda:InvokeFunction" and permission["Principal"] == "apigateway.amazonaws.com"
+        assert {"Ref": rest_api} in permission["SourceArn"]["Fn::Join"][1]  # this API only
+    targets = [synth.referenced(p["FunctionName"]) for p in permissions]
     for fn_id in api_functions:
-        assert targets.count({"Ref": synth.alias_of(fn_id)}) == 1, fn_id
+        assert targets.count(synth.alias_of(fn_id)) == 1, fn_id
 
 
 def test_stage_logs_traces_and_throttles(synth):
     stage = synth.stage
-    synth.stateless.has_resource_properties("AWS::ApiGateway::RestApi", {"Name": f"omni-{stage}"})
+    synth.api.has_resource_properties("AWS::ApiGateway::RestApi", {"Name": f"omni-{stage}"})
     (stage_resource,) = synth.resources("AWS::ApiGateway::Stage").values()
     props = stage_resource["Properties"]
     assert props["StageName"] == stage
@@ -131,7 +143,7 @@ def test_stage_logs_traces_and_throttles(synth):
     json.loads(access["Format"])  # JSON access logs
     refs = [p["Ref"] for p in access["DestinationArn"]["Fn::Join"][1] if isinstance(p, dict) and "Ref" in p]
     (group_id,) = [ref for ref in refs if not ref.startswith("AWS::")]
-    assert "KmsKeyId" in synth.stateless_json["Resources"][group_id]["Properties"]
+    assert "KmsKeyId" in synth.api_json["Resources"][group_id]["Properties"]
     (settings,) = props["MethodSettings"]
     assert settings["ThrottlingRateLimit"] > 0 and settings["ThrottlingBurstLimit"] > 0
     assert settings["LoggingLevel"] in ("ERROR", "INFO")
@@ -142,7 +154,10 @@ def test_each_channel_has_a_key_and_a_usage_plan(synth):
     config = synth.omni.config
     keys = synth.resources("AWS::ApiGateway::ApiKey")
     plans = synth.resources("AWS::ApiGateway::UsagePlan")
-    links = [p["Properties"] for p in synth.resources("AWS::ApiGateway::UsagePlanKey").values()]
+    links = [
+        {**p["Properties"], "KeyId": synth.referenced(p["Properties"]["KeyId"]), "UsagePlanId": synth.referenced(p["Properties"]["UsagePlanId"])}
+        for p in synth.resources("AWS::ApiGateway::UsagePlanKey").values()
+    ]
     key_by_name = {k["Properties"]["Name"]: key_id for key_id, k in keys.items()}
     plan_by_name = {p["Properties"]["UsagePlanName"]: plan_id for plan_id, p in plans.items()}
     assert len(keys) == len(plans) == len(config.channels) == 6
@@ -150,7 +165,7 @@ def test_each_channel_has_a_key_and_a_usage_plan(synth):
         name = f"omni-{config.stage}-channel-{channel.id}"
         key_id, plan_id = key_by_name[name], plan_by_name[name]
         assert "Value" not in keys[key_id]["Properties"], "key values are generated"
-        assert {"KeyId": {"Ref": key_id}, "KeyType": "API_KEY", "UsagePlanId": {"Ref": plan_id}} in links
+        assert {"KeyId": key_id, "KeyType": "API_KEY", "UsagePlanId": plan_id} in links
         plan = plans[plan_id]["Properties"]
         assert plan["Throttle"]["RateLimit"] > 0 and plan["Quota"]["Limit"] > 0
         (api_stage,) = plan["ApiStages"]
@@ -167,7 +182,9 @@ def test_api_functions_know_the_channels(dev):
         for channel in dev.omni.config.channels:
             key_id = keys[f"omni-dev-channel-{channel.id}"]
             rendered = rendered.replace(f"@{key_id}@", f"key-{channel.id}")
-        assert json.loads(rendered) == {f"key-{c.id}": {"id": c.id, "kind": c.kind, "type": c.type, "format": c.format, **({"locations": list(c.locations)} if c.locations else {})} for c in dev.omni.config.channels}
+        assert json.loads(rendered) == {
+            f"key-{c.id}": {"id": c.id, "kind": c.kind, "type": c.type, "format": c.format, **({"locations": list(c.locations)} if c.locations else {})} for c in dev.omni.config.channels
+        }
 
 
 def test_5xx_alarm_only_in_prod(dev, prod):

@@ -45,7 +45,7 @@ def test_every_acknowledgement_has_a_reason():
 
 def test_cfn_lint_passes_on_both_stages(dev, prod):
     templates = sorted(str(p) for synth in (dev, prod) for p in synth.outdir.glob("*.template.json"))
-    assert len(templates) == 6  # stateful, stateless and alarms, per stage
+    assert len(templates) == 8  # stateful, stateless, api and alarms, per stage
     result = subprocess.run(
         [sys.executable, "-c", CFN_LINT, "--config-file", str(REPO_ROOT / ".cfnlintrc"), *templates],
         capture_output=True,
@@ -70,5 +70,5 @@ def test_cdk_json_runs_the_app_with_the_venv():
     cdk_json = json.loads((REPO_ROOT / "cdk.json").read_text())
     assert cdk_json["app"] == ".venv/bin/python infra/app.py"
     assert cdk_json["context"]["stage"] == "dev"
-    assert [c["id"] for c in cdk_json["context"]["channels"]] [:4] == ["web", "app", "pos", "marketplace"]  # the first four as they were
+    assert [c["id"] for c in cdk_json["context"]["channels"]][:4] == ["web", "app", "pos", "marketplace"]  # the first four as they were
     assert Path(REPO_ROOT / "infra" / "app.py").is_file()
