@@ -9,7 +9,9 @@ API stack, decision 69).
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -227,7 +229,14 @@ class OmniApi(Construct):
                 options["api_key_required"] = False
             else:  # SHOPPER
                 if authorizer is None:
-                    authorizer = apigw.CognitoUserPoolsAuthorizer(self, "ShopperAuthorizer", cognito_user_pools=[user_pool])
+                    authorizer = apigw.CognitoUserPoolsAuthorizer(
+                        self,
+                        "ShopperAuthorizer",
+                        cognito_user_pools=[user_pool],
+                        # The name CDK derived from its path in the stateless stack, where it was before decision 69:
+                        # unchanged, the deployed authorizer can be moved here (`cdk refactor`) instead of replaced.
+                        authorizer_name=_cdk_unique_id(f"{config.prefix}-stateless", id, "ShopperAuthorizer"),
+                    )
                 options["authorization_type"] = apigw.AuthorizationType.COGNITO
                 options["authorizer"] = authorizer
                 options["api_key_required"] = True
@@ -310,6 +319,13 @@ class ChannelKeys(Construct):
             for channel in config.channels
         ]
         self.channels_json = Stack.of(self).to_json_string({key.key_id: channel.as_settings() for channel, key in self.pairs})
+
+
+def _cdk_unique_id(*path: str) -> str:
+    """What CDK's `Names.uniqueId` gives the construct at this path (no `Default` or repeated part in it): its
+    parts' letters and digits, then the first 8 hex digits of the MD5 of the path."""
+    digest = hashlib.md5("/".join(path).encode(), usedforsecurity=False).hexdigest()[:8].upper()
+    return "".join(re.sub(r"[^A-Za-z0-9]", "", part) for part in path) + digest
 
 
 def _construct_name(channel: Channel) -> str:

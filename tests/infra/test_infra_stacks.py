@@ -61,3 +61,11 @@ def test_the_api_url_is_a_stack_output(synth):
     (rest_api,) = synth.resources("AWS::ApiGateway::RestApi", "api")
     (stage,) = synth.resources("AWS::ApiGateway::Stage", "api")
     assert {"Ref": rest_api} in urls[0]["Value"]["Fn::Join"][1] and {"Ref": stage} in urls[0]["Value"]["Fn::Join"][1]
+
+
+def test_the_shopper_authorizer_keeps_the_name_deployed_stages_gave_it(synth):
+    """Its name is the one property the split would have changed in what moved (CDK derived it from the stateless
+    stack's path): unchanged, `cdk refactor` can move the deployed API instead of replacing it (decision 69)."""
+    (authorizer,) = synth.resources("AWS::ApiGateway::Authorizer", "api").values()
+    deployed = {"dev": "omnidevstatelessApiShopperAuthorizer2F7B19CA", "prod": "omniprodstatelessApiShopperAuthorizer79193786"}
+    assert authorizer["Properties"]["Name"] == deployed[synth.stage]
