@@ -21,10 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "events" / "samples"
 sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "local")]
 
-from channels.logic.signatures import signed_headers  # noqa: E402
 from omni_local.eventbridge import build_event  # noqa: E402
 from omni_local.proxy_event import HttpRequest, proxy_event  # noqa: E402
 from omni_local.queues import lambda_message  # noqa: E402
+from webhook_deliveries import signed_headers, webhook_event  # noqa: E402
 
 OPERATOR = {"userArn": "arn:aws:iam::000000000000:user/local-operator", "caller": "AIDALOCALOPERATOR", "accessKey": "LOCALOPERATORKEY"}
 
@@ -58,31 +58,9 @@ SAMPLE_TIME = 1795420800  # 2026-11-23T12:00:00Z, the time of every sample
 
 def webhook(channel_id: str, webhook_id: str, body: dict, door: str = "", topic: str = "") -> dict:
     """POST /v1/webhooks/<channel_id>[/shopify|/marketplace] as a channel's server sends it: signed, no API key."""
-    from datetime import UTC, datetime
-
-    from channels.logic.formats import marketplace, shopify
-
     data = json.dumps(body).encode()
-    if door == "shopify":
-        signed = shopify.signed_headers(SAMPLE_WEBHOOK_SECRET, webhook_id, topic, data, datetime.fromtimestamp(SAMPLE_TIME, UTC))
-    elif door == "marketplace":
-        signed = marketplace.signed_headers(SAMPLE_WEBHOOK_SECRET, webhook_id, SAMPLE_TIME, data)
-    else:
-        signed = signed_headers(SAMPLE_WEBHOOK_SECRET, webhook_id, SAMPLE_TIME, data)
-    headers = [("Content-Type", "application/json"), *signed.items()]
-    suffix = f"/{door}" if door else ""
-    request = HttpRequest("POST", f"/v1/webhooks/{channel_id}{suffix}", "", headers, data, "198.51.100.7", "api.omni.local")
-    event = proxy_event(
-        request,
-        resource="/v1/webhooks/{channel_id}" + suffix,
-        resource_id="sample",
-        path_parameters={"channel_id": channel_id},
-        stage="dev",
-        api_id="sample",
-        identity={},
-        authorizer=None,
-        binary_types=[],
-    )
+    signed = signed_headers(door, SAMPLE_WEBHOOK_SECRET, webhook_id, data, at=SAMPLE_TIME, topic=topic)
+    event = webhook_event(channel_id, data, signed, door=door, host="api.omni.local", stage="dev", api_id="sample")
     event["requestContext"].update(requestId="00000000-0000-4000-8000-000000000002", requestTimeEpoch=SAMPLE_TIME * 1000, requestTime="23/Nov/2026:12:00:00 +0000", extendedRequestId="sample")
     event["headers"]["X-Amzn-Trace-Id"] = event["multiValueHeaders"]["X-Amzn-Trace-Id"][0] = "Root=1-00000000-000000000000000000000000"
     return event
