@@ -135,9 +135,11 @@ def queue(queue_name: str, bodies: list[dict]) -> dict:
 
 POS_SALE = {"type": "sale", "data": {"lines": [{"sku": "TEE-ORG-S", "location_id": "paris-rivoli", "quantity": 2}, {"sku": "MUG-STONE-BLUE", "location_id": "paris-rivoli", "quantity": 1}]}}
 POS_RECEIPT = {"type": "receipt", "data": {"sku": "TEE-ORG-M", "location_id": "paris-rivoli", "quantity": 24}}
+# The sample orders are sam's, a shopper of no demo order: on the shared e2e runtime their events reach profiles, and an
+# order orders never booked in alice's profile would fail (and retry) every later attribution of hers.
 ORDER_ITEM = {
     "pk": "ORDER#5f0c9a3e2b7d4e61a8c3f2d1e0b9a871", "sk": "ORDER", "type": "order", "order_id": "5f0c9a3e2b7d4e61a8c3f2d1e0b9a871", "number": "W-7K3QX2",
-    "channel": "web", "channel_kind": "storefront", "origin": "checkout", "customer_id": "alice", "contact": {"email": "alice@example.com"},
+    "channel": "web", "channel_kind": "storefront", "origin": "checkout", "customer_id": "sam", "contact": {"email": "sam@example.com"},
     "status": "awaiting_payment", "version": 1, "delivery_mode": "pickup", "delivery": "pickup", "payment": "online", "paid": False,
     "pay_by": "2026-11-23T12:30:00.000000Z", "pickup_location_id": "paris-rivoli",
     "lines": [{"line": "1", "sku": "TEE-ORG-S", "quantity": 2, "unit_price": 1999, "line_total": 3998, "tax": 666, "location_id": "paris-rivoli", "fulfilment_id": "F1"}],
@@ -273,8 +275,8 @@ ORDER_PLACED = {
     "channel_kind": "storefront",
     "origin": "checkout",
     "channel_order_id": None,
-    "customer_id": "alice",
-    "contact": {"email": "alice@example.com", "phone": None},
+    "customer_id": "sam",
+    "contact": {"email": "sam@example.com", "phone": None},
     "currency": "EUR",
     "subtotal": 3500,
     "shipping": 0,
@@ -459,7 +461,7 @@ def samples() -> dict[str, dict[str, dict]]:
                     "order_id": ORDER_ID,
                     "number": "W-7K3QX2",
                     "channel": "web",
-                    "customer_id": "alice",
+                    "customer_id": "sam",
                     "from_status": "ready_for_pickup",
                     "to_status": "collected",
                     "reason": None,
