@@ -70,12 +70,12 @@ test: deps layer
 	$(VENV)/bin/ruff check functions infra local tools tests
 	$(PY) -m pytest
 
-# The suite's fuzz test, longer: about 100 cases per operation and generation mode, a random seed
+# The suite's fuzz test, longer: about 100 cases per operation and generation mode, all the coverage phase's cases, a random seed
 # (printed, so a failure can be replayed with OMNI_FUZZ_SEED=<seed> make fuzz).
 FUZZ_CASES ?= 100
 fuzz: deps layer
 	@seed=$${OMNI_FUZZ_SEED:-$$RANDOM$$RANDOM}; echo "fuzz seed $$seed, $(FUZZ_CASES) cases per operation and mode"; \
-	OMNI_FUZZ_SEED=$$seed OMNI_FUZZ_CASES=$(FUZZ_CASES) $(PY) -m pytest tests/e2e/test_contract_fuzz.py -p no:cacheprovider
+	OMNI_FUZZ_SEED=$$seed OMNI_FUZZ_CASES=$(FUZZ_CASES) OMNI_FUZZ_COVERAGE_MODES=positive,negative $(PY) -m pytest tests/e2e/test_contract_fuzz.py -p no:cacheprovider
 
 # The cold-start bench's Lambda Python: a 3.13 venv with layers/requirements.txt (this machine's wheels) installed
 # without .pyc, and a copy of its packages compiled as the layer is (tools/bench_cold.py compares the two).
