@@ -516,7 +516,7 @@ def _profiles(cdk_out: Path, endpoint: str) -> None:
     profiles_pure()
 
 
-# The sections that run against DynamoDB Local, in order; `--only <name>` runs one (or `cold`, the cold-start table).
+# The sections that run against DynamoDB Local, in order, each on its own; `--only <name>` runs one (or `cold`, the cold-start table).
 def _checkout(cdk_out: Path, endpoint: str) -> None:
     checkout_figures(cdk_out, endpoint)
     checkouts_per_second(cdk_out)
@@ -549,11 +549,14 @@ def main() -> None:
     from omni_local.services import start_dynamodb_local
     from stack_tables import synthesize
 
-    with tempfile.TemporaryDirectory() as folder, start_dynamodb_local() as server:
+    with tempfile.TemporaryDirectory() as folder:
         cdk_out = Path(os.environ["OMNI_CDK_OUT"]) if os.environ.get("OMNI_CDK_OUT") else synthesize(Path(folder))
         for name, run in SECTIONS.items():
             if only in (None, name):
-                run(cdk_out, server.endpoint)
+                # A fresh DynamoDB Local per section: one left full of an earlier section's tables and items
+                # (and its JVM's garbage) is slower, so a full run would not print what the section prints alone.
+                with start_dynamodb_local() as server:
+                    run(cdk_out, server.endpoint)
 
 
 if __name__ == "__main__":

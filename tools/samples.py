@@ -21,10 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "events" / "samples"
 sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "local")]
 
-from channels.logic.signatures import signed_headers  # noqa: E402
 from omni_local.eventbridge import build_event  # noqa: E402
 from omni_local.proxy_event import HttpRequest, proxy_event  # noqa: E402
 from omni_local.queues import lambda_message  # noqa: E402
+from webhook_deliveries import signed_headers, webhook_event  # noqa: E402
 
 OPERATOR = {"userArn": "arn:aws:iam::000000000000:user/local-operator", "caller": "AIDALOCALOPERATOR", "accessKey": "LOCALOPERATORKEY"}
 
@@ -58,31 +58,9 @@ SAMPLE_TIME = 1795420800  # 2026-11-23T12:00:00Z, the time of every sample
 
 def webhook(channel_id: str, webhook_id: str, body: dict, door: str = "", topic: str = "") -> dict:
     """POST /v1/webhooks/<channel_id>[/shopify|/marketplace] as a channel's server sends it: signed, no API key."""
-    from datetime import UTC, datetime
-
-    from channels.logic.formats import marketplace, shopify
-
     data = json.dumps(body).encode()
-    if door == "shopify":
-        signed = shopify.signed_headers(SAMPLE_WEBHOOK_SECRET, webhook_id, topic, data, datetime.fromtimestamp(SAMPLE_TIME, UTC))
-    elif door == "marketplace":
-        signed = marketplace.signed_headers(SAMPLE_WEBHOOK_SECRET, webhook_id, SAMPLE_TIME, data)
-    else:
-        signed = signed_headers(SAMPLE_WEBHOOK_SECRET, webhook_id, SAMPLE_TIME, data)
-    headers = [("Content-Type", "application/json"), *signed.items()]
-    suffix = f"/{door}" if door else ""
-    request = HttpRequest("POST", f"/v1/webhooks/{channel_id}{suffix}", "", headers, data, "198.51.100.7", "api.omni.local")
-    event = proxy_event(
-        request,
-        resource="/v1/webhooks/{channel_id}" + suffix,
-        resource_id="sample",
-        path_parameters={"channel_id": channel_id},
-        stage="dev",
-        api_id="sample",
-        identity={},
-        authorizer=None,
-        binary_types=[],
-    )
+    signed = signed_headers(door, SAMPLE_WEBHOOK_SECRET, webhook_id, data, at=SAMPLE_TIME, topic=topic)
+    event = webhook_event(channel_id, data, signed, door=door, host="api.omni.local", stage="dev", api_id="sample")
     event["requestContext"].update(requestId="00000000-0000-4000-8000-000000000002", requestTimeEpoch=SAMPLE_TIME * 1000, requestTime="23/Nov/2026:12:00:00 +0000", extendedRequestId="sample")
     event["headers"]["X-Amzn-Trace-Id"] = event["multiValueHeaders"]["X-Amzn-Trace-Id"][0] = "Root=1-00000000-000000000000000000000000"
     return event
@@ -157,9 +135,11 @@ def queue(queue_name: str, bodies: list[dict]) -> dict:
 
 POS_SALE = {"type": "sale", "data": {"lines": [{"sku": "TEE-ORG-S", "location_id": "paris-rivoli", "quantity": 2}, {"sku": "MUG-STONE-BLUE", "location_id": "paris-rivoli", "quantity": 1}]}}
 POS_RECEIPT = {"type": "receipt", "data": {"sku": "TEE-ORG-M", "location_id": "paris-rivoli", "quantity": 24}}
+# The sample orders are sam's, a shopper of no demo order: on the shared e2e runtime their events reach profiles, and an
+# order orders never booked in alice's profile would fail (and retry) every later attribution of hers.
 ORDER_ITEM = {
     "pk": "ORDER#5f0c9a3e2b7d4e61a8c3f2d1e0b9a871", "sk": "ORDER", "type": "order", "order_id": "5f0c9a3e2b7d4e61a8c3f2d1e0b9a871", "number": "W-7K3QX2",
-    "channel": "web", "channel_kind": "storefront", "origin": "checkout", "customer_id": "alice", "contact": {"email": "alice@example.com"},
+    "channel": "web", "channel_kind": "storefront", "origin": "checkout", "customer_id": "sam", "contact": {"email": "sam@example.com"},
     "status": "awaiting_payment", "version": 1, "delivery_mode": "pickup", "delivery": "pickup", "payment": "online", "paid": False,
     "pay_by": "2026-11-23T12:30:00.000000Z", "pickup_location_id": "paris-rivoli",
     "lines": [{"line": "1", "sku": "TEE-ORG-S", "quantity": 2, "unit_price": 1999, "line_total": 3998, "tax": 666, "location_id": "paris-rivoli", "fulfilment_id": "F1"}],
@@ -295,8 +275,8 @@ ORDER_PLACED = {
     "channel_kind": "storefront",
     "origin": "checkout",
     "channel_order_id": None,
-    "customer_id": "alice",
-    "contact": {"email": "alice@example.com", "phone": None},
+    "customer_id": "sam",
+    "contact": {"email": "sam@example.com", "phone": None},
     "currency": "EUR",
     "subtotal": 3500,
     "shipping": 0,
@@ -481,7 +461,7 @@ def samples() -> dict[str, dict[str, dict]]:
                     "order_id": ORDER_ID,
                     "number": "W-7K3QX2",
                     "channel": "web",
-                    "customer_id": "alice",
+                    "customer_id": "sam",
                     "from_status": "ready_for_pickup",
                     "to_status": "collected",
                     "reason": None,

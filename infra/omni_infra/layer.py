@@ -23,8 +23,8 @@ def dependencies_layer(scope: Construct, id: str, build_dir: Path = LAYER_BUILD)
     if not (build_dir / "python").is_dir():
         raise LayerNotBuilt(
             f"{build_dir / 'python'} does not exist: the Lambda layer has not been built. "
-            "Run `make layer` (pip install --platform manylinux2014_aarch64 --implementation cp "
-            "--python-version 3.13 --only-binary=:all: -r layers/requirements.txt "
+            "Run `make layer` (uv pip install --python-platform aarch64-manylinux2014 "
+            "--python-version 3.13 --only-binary :all: -r layers/requirements.txt "
             "--target layers/build/python), then synthesize again."
         )
     if not bytecode.is_compiled(build_dir / "python"):

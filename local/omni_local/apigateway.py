@@ -28,6 +28,7 @@ from omni_local.loops import LoopbackServer
 from omni_local.proxy_event import HttpRequest, MalformedResponse, http_response, proxy_event
 from omni_local.routes import Api, Method, Router
 from omni_local.sigv4 import SignatureError, verify
+from omni_local.trace import short
 
 Response = tuple[int, list[tuple[str, str]], bytes]
 
@@ -132,7 +133,7 @@ class Gateway(LoopbackServer):
             authorizer=authorizer,
             binary_types=api.binary_media_types,
         )
-        with self.activity.busy():
+        with self.activity.busy(f"HTTP {request.method} {request.path} → {short(method.function)}"):
             invocation = self.functions.invoke(method.function, event)
         if not invocation.ok:
             self.console.line(f"  {method.function} failed: {invocation.describe_error()}")

@@ -104,7 +104,7 @@ class EventsEndpoint(LoopbackServer):
                 return 400, json.dumps({"__type": "AccessDeniedException", "message": denied}).encode()
         status, answer = self._forward(body, headers)
         if status == 200 and target.endswith(".PutEvents"):
-            with self.activity.busy():  # routing enqueues deliveries; count it until they are queued
+            with self.activity.busy("PutEvents routing"):  # routing enqueues deliveries; count it until they are queued
                 self._route(json.loads(body or b"{}"), json.loads(answer or b"{}"))
         return status, answer
 

@@ -207,6 +207,7 @@ class FunctionPool:
         self._count = 0
         self._stopped = False
         self._cond = threading.Condition()
+        self._last_error: tuple | None = None  # (errorType, errorMessage) whose stack trace was printed last
 
     def invoke(self, event: Any, request_id: str | None = None) -> Invocation:
         request_id = request_id or str(uuid.uuid4())
@@ -220,7 +221,21 @@ class FunctionPool:
         finally:
             self._release(worker)
         ok = "error" not in answer
+        if not ok:
+            self._print_error(answer["error"])
         return Invocation(self.spec.name, request_id, ok, answer.get("result"), answer.get("error"), _ms(started))
+
+    def _print_error(self, error: dict) -> None:
+        """A failure's stack trace, printed when it differs from this function's last one: an event retried
+        for the same reason (an order not booked yet) does not print it again; the trace line of each
+        attempt still names the error."""
+        seen = (error.get("errorType"), error.get("errorMessage"))
+        if seen == self._last_error:
+            return
+        self._last_error = seen
+        for block in error.get("stackTrace") or []:
+            for line in block.rstrip("\n").split("\n"):
+                self.log(self.spec.name, line)
 
     def _acquire(self) -> tuple[Worker | None, dict | None]:
         with self._cond:

@@ -15,6 +15,7 @@ from omni_local.loops import Poller
 from omni_local.mappings import Mapping, failed_items
 from omni_local.patterns import matches
 from omni_local.physical import REGION, queue_url_from_arn
+from omni_local.trace import short
 
 
 def lambda_message(message: dict, source_arn: str) -> dict:
@@ -53,7 +54,7 @@ class QueuePoller(Poller):
     def poll_once(self) -> bool:
         messages = self._receive()
         if messages:
-            with self.activity.busy():
+            with self.activity.busy(f"queue {short(self.queue)} batch of {len(messages)} → {short(self.mapping.function)}"):
                 self._deliver(messages)
         return bool(messages)
 

@@ -245,7 +245,7 @@ class Runtime:
 
     def invoke(self, function: str, event: Any) -> Invocation:
         """Invoke a function synchronously (logical id, prefix, name or ARN)."""
-        with self.activity.busy():
+        with self.activity.busy(f"invoke {function}"):
             invocation = self.functions.invoke(function, event)
         self.console.invoke(invocation.function, outcome(invocation))
         return invocation

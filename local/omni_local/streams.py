@@ -28,6 +28,7 @@ from omni_local.loops import Poller
 from omni_local.mappings import Mapping, failed_items
 from omni_local.patterns import matches
 from omni_local.physical import REGION, service_of_arn, table_from_arn
+from omni_local.trace import short
 
 
 @dataclass
@@ -124,7 +125,7 @@ class StreamPoller(Poller):
                 continue  # a child waits until its parent is drained: order per key is kept
             self._fetch(shard)
             if shard.records:
-                with self.activity.busy():
+                with self.activity.busy(f"stream {short(self.table)} batch of {len(shard.records)} → {short(self.mapping.function)}"):
                     self._process(shard)
                 worked = True
         return worked

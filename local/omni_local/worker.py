@@ -93,8 +93,7 @@ def main() -> None:
                 send({"id": request["id"], "result": result})
             except (TypeError, ValueError) as exc:
                 send({"id": request["id"], "error": error_of(exc, "Runtime.MarshalError")})
-        except Exception as exc:
-            traceback.print_exc()
+        except Exception as exc:  # its stack trace goes back in the answer; the runtime prints it (once)
             send({"id": request["id"], "error": error_of(exc)})
         finally:
             sys.stdout.flush()

@@ -11,6 +11,9 @@
 - `shopper_session("web", sub=..., email=...)`: channel key plus a shopper token (Cognito routes).
 - `shopper_token(sub=..., email=...)`: just the token.
 Call `runtime.wait_idle()` after a write to let streams, events and queues settle before asserting.
+A `wait_idle` that times out names each delivery, batch or request still running and the pollers not settled.
+A new e2e test uses the session `runtime` and these sessions; it writes ids of its own (not the demo shoppers'
+orders), so what it leaves behind cannot fail another test's events.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ is verified. `unparsed_request` documents them in the OpenAPI document without t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
@@ -34,50 +35,55 @@ Channel = Annotated[ChannelId, Path()]
 OUTBOUND_QUEUE = "OutboundSender"
 
 
-def _receive(fmt: str, channel_id: str) -> WebhookAccepted:
-    return webhooks.receive(fmt, channel_id, app.current_event.headers, unparsed_body(app.current_event))
-
-
 # --- webhook doors -------------------------------------------------------------------------------
 
 
-@app.post(
-    "/v1/webhooks/<channel_id>",
-    tags=TAGS,
-    summary="Receive a signed webhook from a channel: a sale or return that already happened, a stock receipt or count",
-    description=(
+@dataclass(frozen=True)
+class Door:
+    """One inbound format's webhook route: everything its OpenAPI operation says; the handler is the same."""
+
+    format: str  # channels.logic.formats.by_name's key
+    path: str
+    operation: str  # the function name Powertools derives the operationId from
+    summary: str
+    description: str
+    responses: dict
+    body: object  # the body's schema, documented only (unparsed_request)
+    headers: dict[str, dict]
+    body_description: str
+    security: dict
+    status_code: int = 200
+
+
+DOORS = (
+    Door(
+        "omni",
+        "/v1/webhooks/<channel_id>",
+        "receive_webhook",
+        "Receive a signed webhook from a channel: a sale or return that already happened, a stock receipt or count",
         "The channel's server signs each delivery: Omni-Webhook-Signature is v1=<hex HMAC-SHA256 of "
         "'<Omni-Webhook-Id>.<Omni-Webhook-Timestamp>.<raw body>' with the channel's webhook secret>. "
-        "The headers and the body are checked after the signature (an unsigned request is 401 whatever it holds)."
-    ),
-    status_code=202,
-    responses=errors(404, described={403: "A storefront channel cannot report sales", 409: "This Omni-Webhook-Id was accepted before (duplicate_delivery)"}),
-    openapi_extensions=unparsed_request(
+        "The headers and the body are checked after the signature (an unsigned request is 401 whatever it holds).",
+        errors(404, described={403: "A storefront channel cannot report sales", 409: "This Omni-Webhook-Id was accepted before (duplicate_delivery)"}),
         WEBHOOK_BODY,
         {
             ID_HEADER: {"type": "string", "minLength": 1, "maxLength": 63, "description": "unique per delivery (a redelivery keeps it); letters, digits, . _ : -"},
             TIMESTAMP_HEADER: {"type": "string", "pattern": "^[0-9]{1,12}$", "maxLength": 12, "description": "unix seconds when it was signed, within 300 s of Omni's clock"},
         },
         "a sale or return that already happened, a stock receipt or count",
+        WEBHOOK,
+        status_code=202,
     ),
-    **WEBHOOK,
-)
-def receive_webhook(channel_id: Channel) -> WebhookAccepted:
-    return _receive("omni", channel_id)
-
-
-@app.post(
-    "/v1/webhooks/<channel_id>/shopify",
-    tags=TAGS,
-    summary="Receive a Shopify webhook (orders/create, orders/cancelled, refunds/create, inventory_levels/update)",
-    description=(
+    Door(
+        "shopify",
+        "/v1/webhooks/<channel_id>/shopify",
+        "receive_shopify",
+        "Receive a Shopify webhook (orders/create, orders/cancelled, refunds/create, inventory_levels/update)",
         "As Shopify sends it: X-Shopify-Hmac-Sha256 is the base64 HMAC-SHA256 of the raw body with the app's secret; "
         "X-Shopify-Webhook-Id deduplicates (a repeat is answered 200 `duplicate`: Shopify retries anything else), and a "
         "webhook triggered more than 6 hours ago (X-Shopify-Triggered-At) is refused. The body is stored as received "
-        "and normalized later; what it became is in the channel's inbox."
-    ),
-    responses=errors(404, 422),
-    openapi_extensions=unparsed_request(
+        "and normalized later; what it became is in the channel's inbox.",
+        errors(404, 422),
         ShopifyWebhookBody,
         {
             shopify.ID_HEADER: {"type": "string", "minLength": 1, "maxLength": 63, "description": "Shopify's delivery id"},
@@ -85,31 +91,43 @@ def receive_webhook(channel_id: Channel) -> WebhookAccepted:
             shopify.TRIGGERED_HEADER: {"type": "string", "minLength": 1, "maxLength": 64, "description": "ISO 8601: when the event was triggered"},
         },
         "a Shopify order, refund or inventory level, as Shopify's webhooks send them",
+        SHOPIFY_WEBHOOK,
     ),
-    **SHOPIFY_WEBHOOK,
-)
-def receive_shopify(channel_id: Channel) -> WebhookAccepted:
-    return _receive("shopify", channel_id)
-
-
-@app.post(
-    "/v1/webhooks/<channel_id>/marketplace",
-    tags=TAGS,
-    summary="Receive a marketplace order delivery (order.created, order.cancelled: events/formats/marketplace.md)",
-    description=(
+    Door(
+        "marketplace",
+        "/v1/webhooks/<channel_id>/marketplace",
+        "receive_marketplace",
+        "Receive a marketplace order delivery (order.created, order.cancelled: events/formats/marketplace.md)",
         "Marketplace-Signature is t=<unix seconds>,v1=<base64url HMAC-SHA512 of '<t>.<Marketplace-Delivery-Id>.<raw body>'> "
-        "with the channel's webhook secret, within 300 s; a repeated delivery id is answered 200 `duplicate`."
-    ),
-    responses=errors(404, 422),
-    openapi_extensions=unparsed_request(
+        "with the channel's webhook secret, within 300 s; a repeated delivery id is answered 200 `duplicate`.",
+        errors(404, 422),
         MarketplaceDelivery,
         {marketplace.ID_HEADER: {"type": "string", "minLength": 1, "maxLength": 63, "description": "unique per delivery (a retry keeps it)"}},
         "an order placed or cancelled on the marketplace",
+        MARKETPLACE_WEBHOOK,
     ),
-    **MARKETPLACE_WEBHOOK,
 )
-def receive_marketplace(channel_id: Channel) -> WebhookAccepted:
-    return _receive("marketplace", channel_id)
+
+
+def _open(door: Door) -> None:
+    def receive(channel_id: Channel) -> WebhookAccepted:
+        return webhooks.receive(door.format, channel_id, app.current_event.headers, unparsed_body(app.current_event))
+
+    receive.__name__ = receive.__qualname__ = door.operation
+    app.post(
+        door.path,
+        tags=TAGS,
+        summary=door.summary,
+        description=door.description,
+        status_code=door.status_code,
+        responses=door.responses,
+        openapi_extensions=unparsed_request(door.body, door.headers, door.body_description),
+        **door.security,
+    )(receive)
+
+
+for door in DOORS:
+    _open(door)
 
 
 # --- the registry (operators) --------------------------------------------------------------------

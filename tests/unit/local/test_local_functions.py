@@ -23,6 +23,9 @@ HANDLERS = textwrap.dedent("""
     def boom(event, context):
         raise ValueError("no good")
 
+    def picky(event, context):
+        raise LookupError(f"not yet: {event['order']}")
+
     def slow(event, context):
         time.sleep(3)
 
@@ -86,6 +89,18 @@ def test_errors_have_lambdas_shape(code):
     assert not invocation.ok
     assert invocation.error["errorType"] == "ValueError" and invocation.error["errorMessage"] == "no good"
     assert any("raise ValueError" in line for line in invocation.error["stackTrace"])
+
+
+def test_a_stack_trace_is_printed_once_while_the_same_error_repeats(code):
+    functions, output = pool(code, "handlers.picky")
+    try:
+        for order in ("o-1", "o-1", "o-1", "o-2"):  # an event retried for one reason, then another failure
+            assert not functions.invoke({"order": order}).ok
+    finally:
+        functions.stop()
+    logs = output.getvalue()
+    assert logs.count("[Fn] Traceback (most recent call last):") == 2
+    assert logs.count("[Fn] LookupError: not yet: o-1") == 1 and logs.count("[Fn] LookupError: not yet: o-2") == 1
 
 
 def test_unserializable_results_are_marshal_errors(code):
