@@ -34,7 +34,7 @@ FORBIDDEN_ELSEWHERE = (XRAY_SDK, EVENT_HANDLER)  # stream, event, schedule and a
 _PROBE = """
 import importlib, json, sys
 importlib.import_module(sys.argv[1])
-print(json.dumps(sorted(sys.modules)))
+print(json.dumps(list(sys.modules)))  # in the order they were imported
 """
 
 
@@ -44,13 +44,13 @@ def _probe(module: str, **environment: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", _PROBE, module], env=env, stdout=subprocess.PIPE, text=True)
 
 
-def _modules(probe: subprocess.Popen) -> set[str]:
+def _modules(probe: subprocess.Popen) -> list[str]:
     out, _ = probe.communicate(timeout=60)
     assert probe.returncode == 0, f"import failed: {probe.args}"
-    return set(json.loads(out))
+    return json.loads(out)
 
 
-def _loaded(modules: set[str], package: str) -> list[str]:
+def _loaded(modules: list[str], package: str) -> list[str]:
     return sorted(name for name in modules if name == package or name.startswith(package + "."))
 
 
@@ -58,7 +58,7 @@ HANDLERS = sorted({(fn.handler.rsplit(".", 1)[0], type(fn.trigger).__name__) for
 
 
 @pytest.fixture(scope="module")
-def imported() -> dict[str, set[str]]:
+def imported() -> dict[str, list[str]]:
     """Every handler imported at once, each in its own interpreter (they run in parallel)."""
     probes = {module: _probe(module) for module, _ in HANDLERS}
     return {module: _modules(probe) for module, probe in probes.items()}
@@ -68,6 +68,18 @@ def imported() -> dict[str, set[str]]:
 def test_a_handler_imports_only_what_its_trigger_needs(imported, module, trigger):
     for package in FORBIDDEN_IN_API if trigger == "Api" else FORBIDDEN_ELSEWHERE:
         assert not _loaded(imported[module], package), f"{module} ({trigger}) imports {package} on its cold path"
+
+
+LIBRARIES = ("boto3", "botocore", "pydantic", "pydantic_core", "aws_lambda_powertools")
+
+
+@pytest.mark.parametrize("module", [module for module, _ in HANDLERS])
+def test_a_handler_pauses_the_collector_before_any_library_loads(imported, module):
+    """The domain package imports kernel.startup first (decision 69): what loads before it is scanned by the collector."""
+    order = imported[module]
+    assert "kernel.startup" in order, f"{module.split('.')[0]}/__init__.py must import kernel.startup first"
+    before = order[: order.index("kernel.startup")]
+    assert not [name for name in before if name.split(".")[0] in LIBRARIES], f"{module} loads libraries before kernel.startup"
 
 
 @pytest.mark.parametrize("module", [module for module, trigger in HANDLERS if trigger == "Stream"])
