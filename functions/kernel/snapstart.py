@@ -61,10 +61,11 @@ class _WarmUpContext:
 
 
 def before_snapshot(app) -> dict:
-    """Build what the first request would: the settings, the table's client, every model (deferred at
-    import, kernel.model), the resolver's path; then end the init (kernel.startup), as the first request would."""
+    """Build what the first request would: the settings, the table's client, every route's models
+    (imported on first use, kernel.lazy; built on first use, kernel.model), the resolver's path; then end the init (kernel.startup), as the first request would."""
     if settings().table_name:
         dynamodb()
+    app.prepare_all()  # every route's models and logic, imported on first use otherwise (kernel.lazy)
     build_deferred()
     answer = app.resolve(dict(_WARM_UP_EVENT), _WarmUpContext())
     gc.collect()  # the init's garbage stays out of the snapshot (paid once, at snapshot time)

@@ -70,6 +70,23 @@ def test_a_handler_imports_only_what_its_trigger_needs(imported, module, trigger
         assert not _loaded(imported[module], package), f"{module} ({trigger}) imports {package} on its cold path"
 
 
+@pytest.mark.parametrize("module", [module for module, trigger in HANDLERS if trigger == "Api"])
+def test_an_api_init_registers_routes_without_loading_their_data_access(imported, module):
+    """A route's logic, and the data access under it, is imported on its first request (kernel.lazy, decision 69)."""
+    loaded = [name for name in imported[module] if name.split(".")[1:2] == ["dal"] and name.split(".")[0] != "kernel"]
+    assert not loaded, f"{module} imports {loaded} at init: bind them with kernel.lazy.on_first_use"
+
+
+@pytest.mark.parametrize("module", [module for module, trigger in HANDLERS if trigger == "Api"])
+def test_every_name_imported_on_first_use_is_bound_under_its_own_name(module):
+    """A stand-in replaces itself where it is bound: bound under another name, every use would go through it."""
+    from kernel.lazy import Lazy
+
+    namespace = importlib.import_module(module).__dict__
+    misbound = [name for name, value in namespace.items() if isinstance(value, Lazy) and value.binding != name]
+    assert not misbound, f"{module}: {misbound}"
+
+
 LIBRARIES = ("boto3", "botocore", "pydantic", "pydantic_core", "aws_lambda_powertools")
 
 
