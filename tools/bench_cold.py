@@ -1,7 +1,8 @@
 """`make bench` section 1 (`tools/bench.py --only cold`): the cold-start proxy per handler (decision 17).
 
-A fresh process imports the handler module and builds its clients, beside a bare `import boto3` + one DynamoDB
-client (the baseline) on the same interpreter and paths, round-robin so the machine's load drifts over all alike;
+A fresh process imports the handler module (Lambda's init, with the variable Lambda sets, so the collector is paused
+as it is there: kernel.startup), starts its first invocation and builds its clients, beside a bare `import boto3` + one
+DynamoDB client (the baseline) on the same interpreter and paths, round-robin so the machine's load drifts over all alike;
 medians of wall and CPU time (user + system: a shared machine disturbs it less). Three tables:
 - Python 3.11 (the development virtualenv), as in the earlier rounds: libraries with pip's `.pyc`, Omni's modules
   as the machine leaves them (with PYTHONDONTWRITEBYTECODE=1, from source every time);
@@ -38,6 +39,8 @@ FLOOR = (
     ("floor: + an events client", f"{BASELINE}; boto3.client('events')"),
     ("floor: + pydantic (BaseModel)", f"{BASELINE}; boto3.client('events'); from pydantic import BaseModel"),
     ("floor: + Powertools Logger and Metrics", f"{BASELINE}; boto3.client('events'); from pydantic import BaseModel; import kernel.observability"),
+    # The same, as handlers run since decision 69: the init's imports without the collector, the clients after it.
+    ("floor: the same, collector paused for the init", "import kernel.startup; from pydantic import BaseModel; import kernel.observability; kernel.startup.end(); import boto3; boto3.client('dynamodb'); boto3.client('events')"),
 )
 
 
