@@ -1,7 +1,8 @@
 """`make bench` section 1 (`tools/bench.py --only cold`): the cold-start proxy per handler (decision 17).
 
-A fresh process imports the handler module and builds its clients, beside a bare `import boto3` + one DynamoDB
-client (the baseline) on the same interpreter and paths, round-robin so the machine's load drifts over all alike;
+A fresh process imports the handler module (Lambda's init, with the variable Lambda sets, so the collector is paused
+as it is there: kernel.startup), starts its first invocation and builds its clients, beside a bare `import boto3` + one
+DynamoDB client (the baseline) on the same interpreter and paths, round-robin so the machine's load drifts over all alike;
 medians of wall and CPU time (user + system: a shared machine disturbs it less). Three tables:
 - Python 3.11 (the development virtualenv), as in the earlier rounds: libraries with pip's `.pyc`, Omni's modules
   as the machine leaves them (with PYTHONDONTWRITEBYTECODE=1, from source every time);
@@ -38,7 +39,16 @@ FLOOR = (
     ("floor: + an events client", f"{BASELINE}; boto3.client('events')"),
     ("floor: + pydantic (BaseModel)", f"{BASELINE}; boto3.client('events'); from pydantic import BaseModel"),
     ("floor: + Powertools Logger and Metrics", f"{BASELINE}; boto3.client('events'); from pydantic import BaseModel; import kernel.observability"),
+    # The same, as handlers run since decision 70: the init's imports without the collector, the clients after it.
+    ("floor: the same, collector paused for the init", "import kernel.startup; from pydantic import BaseModel; import kernel.observability; kernel.startup.end(); import boto3; boto3.client('dynamodb'); boto3.client('events')"),
 )
+
+
+# Where Lambda's init ends and the first invocation starts (kernel.observability.observed() calls it): the garbage
+# collector, paused for the init, runs again (kernel.startup, decision 70); the invocation then builds its clients.
+FIRST_INVOCATION = "from kernel import startup; startup.end()"
+# What Lambda sets in every execution environment (kernel.startup pauses the collector only there).
+LAMBDA_ENVIRONMENT = {"AWS_LAMBDA_FUNCTION_NAME": "bench"}
 
 
 @dataclass(frozen=True)
@@ -60,11 +70,11 @@ def cold_start_cases() -> list[tuple[str, str, str]]:
         clients += ["client('events')"] if function.publishes else []
         clients += ["client('secretsmanager')"] if function.reads_channel_secrets or function.reads_secrets else []
         build = "; ".join(["from kernel.aws import client, dynamodb", *clients])
-        code = f"import {module}; {build}"
+        code = f"import {module}; {FIRST_INVOCATION}; {build}"
         cases.setdefault(code, (module, type(function.trigger).__name__, code))
     # What a handler loads on first use, beyond its import: the phone library, at the first phone parsed.
     first_phone = "from profiles.logic.normalize import phone; phone('+33612345678', 'FR')"
-    code = f"import profiles.handlers.api; {first_phone}; from kernel.aws import client, dynamodb; dynamodb()"
+    code = f"import profiles.handlers.api; {FIRST_INVOCATION}; {first_phone}; from kernel.aws import client, dynamodb; dynamodb()"
     return [*cases.values(), ("profiles API + its first phone parsed", "Api", code)]
 
 
@@ -77,7 +87,7 @@ def _process_ms(interpreter: Interpreter, code: str) -> tuple[float, float]:
     """Wall and CPU (user + system) milliseconds of one fresh process."""
     import time
 
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(interpreter.paths), "TABLE_NAME": "bench", "CHANNELS": "{}", **dict(interpreter.environment)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(interpreter.paths), "TABLE_NAME": "bench", "CHANNELS": "{}", **LAMBDA_ENVIRONMENT, **dict(interpreter.environment)}
     start, cpu = time.perf_counter(), _children_cpu_s()
     subprocess.run([interpreter.python, "-c", code], env=env, check=True)
     return (time.perf_counter() - start) * 1000, (_children_cpu_s() - cpu) * 1000

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import inspect
 import re
+import threading
 import typing
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
@@ -19,6 +20,7 @@ from pydantic import BaseModel
 
 from kernel.auth import CREDENTIAL_ERRORS
 from kernel.errors import UnsupportedMediaType, problem_response
+from kernel.lazy import load_names_of
 
 
 def _parameters(func) -> list[tuple[inspect.Parameter, typing.Any]]:
@@ -64,7 +66,16 @@ def documented_responses(func, status_code: int, summary: str | None, security, 
 class DocumentedResolver(APIGatewayRestResolver):
     """Powertools' REST resolver whose routes document all their answers (documented_responses): the
     `responses=` a route passes are only the errors its logic raises. Without this, passing any
-    `responses` replaces Powertools' default 200 and the document loses every success schema."""
+    `responses` replaces Powertools' default 200 and the document loses every success schema.
+
+    A route is prepared before it first runs (and every route before the document or a SnapStart snapshot is
+    made): the names its function imports on first use are loaded (kernel.lazy), then its answers documented,
+    which reads its annotations. So an init registers routes without importing their models (decision 70)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._undocumented: dict[typing.Callable, tuple] = {}  # route function -> what documented_responses needs
+        self._preparing = threading.Lock()  # the local runtime and tests call one resolver from several threads
 
     def route(self, *args, **kwargs):
         call = _ROUTE_SIGNATURE.bind(self, *args, **kwargs)
@@ -72,17 +83,33 @@ class DocumentedResolver(APIGatewayRestResolver):
         given = call.arguments
 
         def register(func):
-            given["responses"] = documented_responses(
-                func,
-                given["status_code"],
-                given["summary"],
-                given["security"],
-                given["responses"],
-                given["openapi_extensions"],
-            )
+            self._undocumented[func] = (given["status_code"], given["summary"], given["security"], given["responses"], given["openapi_extensions"])
+            given["responses"] = None  # documented when prepared
             return super(DocumentedResolver, self).route(*call.args[1:], **call.kwargs)(func)
 
         return register
+
+    def prepare(self, route) -> None:
+        """Load what the route's function imports on first use and document its answers, once."""
+        if route.func not in self._undocumented:
+            return
+        with self._preparing:
+            documenting = self._undocumented.get(route.func)
+            if documenting is None:  # another thread prepared it meanwhile
+                return
+            load_names_of(route.func)
+            responses = documented_responses(route.func, *documenting)
+            for registered in self._routes():
+                if registered.func is route.func:  # one per method it answers
+                    registered.responses = responses
+            del self._undocumented[route.func]  # last: until here, other threads wait on the lock
+
+    def prepare_all(self) -> None:
+        for route in self._routes():
+            self.prepare(route)
+
+    def _routes(self) -> list:
+        return [*self._static_routes, *self._dynamic_routes]
 
     @staticmethod
     def _compile_regex(rule: str, base_regex: str = "^{}/*$"):
@@ -96,6 +123,7 @@ class DocumentedResolver(APIGatewayRestResolver):
     def get_openapi_schema(self, *args, **kwargs):
         """Powertools gives every operation its own 422 (`HTTPValidationError`, a shape Omni never
         answers); routes that document a 422 replaced it with a Problem, the others answer none."""
+        self.prepare_all()
         schema = super().get_openapi_schema(*args, **kwargs)
         components = schema.components.schemas if schema.components and schema.components.schemas is not None else {}
         for item in schema.paths.values():
@@ -176,6 +204,10 @@ class JsonBodyValidation(OpenAPIRequestValidationMiddleware):
     """Powertools' request validation, with one content-type rule for every route that takes a body:
     JSON (`application/json`, or no Content-Type) or 415. Powertools would parse forms and multipart
     into the model and answer other types, `APPLICATION/JSON` included, with an exception of its own (a 500)."""
+
+    def handler(self, app, next_middleware):
+        app.prepare(app.context["_route"])  # Powertools' validation reads the route's models: load them first
+        return super().handler(app, next_middleware)
 
     def _get_body(self, app):
         require_json(app.current_event.headers)

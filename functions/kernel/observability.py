@@ -11,6 +11,7 @@ a `ColdStart` metric per function counts cold starts.
 
 from __future__ import annotations
 
+import functools
 import os
 import warnings
 from collections.abc import Callable
@@ -18,6 +19,8 @@ from typing import Any
 
 from aws_lambda_powertools.logging.logger import Logger
 from aws_lambda_powertools.metrics import Metrics
+
+from kernel import startup
 
 # Most requests publish no custom metric; Powertools would warn about it on every invocation.
 warnings.filterwarnings("ignore", "No application metrics to publish")
@@ -48,7 +51,14 @@ def observed(correlation_id_path: str | None = None) -> Callable[[Handler], Hand
         inner = metrics.log_metrics(handler, capture_cold_start_metric=True)
         if xray_sdk_enabled():
             inner = _with_xray_sdk(inner)
-        return logger.inject_lambda_context(inner, correlation_id_path=correlation_id_path)
+        logged = logger.inject_lambda_context(inner, correlation_id_path=correlation_id_path)
+
+        @functools.wraps(logged)
+        def invoke(event, context):
+            startup.end()  # the init is over: the collector runs again, over what invocations allocate
+            return logged(event, context)
+
+        return invoke
 
     return decorate
 

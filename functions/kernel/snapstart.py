@@ -13,9 +13,11 @@ without it the hooks are not registered, and they stay plain functions that the 
 
 from __future__ import annotations
 
+import gc
 import random
 from collections.abc import Callable
 
+from kernel import startup
 from kernel.aws import dynamodb
 from kernel.model import build_deferred
 from kernel.settings import settings
@@ -59,12 +61,16 @@ class _WarmUpContext:
 
 
 def before_snapshot(app) -> dict:
-    """Build what the first request would: the settings, the table's client, every model (deferred at
-    import, kernel.model), the resolver's path."""
+    """Build what the first request would: the settings, the table's client, every route's models
+    (imported on first use, kernel.lazy; built on first use, kernel.model), the resolver's path; then end the init (kernel.startup), as the first request would."""
     if settings().table_name:
         dynamodb()
+    app.prepare_all()  # every route's models and logic, imported on first use otherwise (kernel.lazy)
     build_deferred()
-    return app.resolve(dict(_WARM_UP_EVENT), _WarmUpContext())
+    answer = app.resolve(dict(_WARM_UP_EVENT), _WarmUpContext())
+    gc.collect()  # the init's garbage stays out of the snapshot (paid once, at snapshot time)
+    startup.end()
+    return answer
 
 
 def after_restore() -> None:

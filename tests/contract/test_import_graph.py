@@ -34,7 +34,7 @@ FORBIDDEN_ELSEWHERE = (XRAY_SDK, EVENT_HANDLER)  # stream, event, schedule and a
 _PROBE = """
 import importlib, json, sys
 importlib.import_module(sys.argv[1])
-print(json.dumps(sorted(sys.modules)))
+print(json.dumps(list(sys.modules)))  # in the order they were imported
 """
 
 
@@ -44,13 +44,13 @@ def _probe(module: str, **environment: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", _PROBE, module], env=env, stdout=subprocess.PIPE, text=True)
 
 
-def _modules(probe: subprocess.Popen) -> set[str]:
+def _modules(probe: subprocess.Popen) -> list[str]:
     out, _ = probe.communicate(timeout=60)
     assert probe.returncode == 0, f"import failed: {probe.args}"
-    return set(json.loads(out))
+    return json.loads(out)
 
 
-def _loaded(modules: set[str], package: str) -> list[str]:
+def _loaded(modules: list[str], package: str) -> list[str]:
     return sorted(name for name in modules if name == package or name.startswith(package + "."))
 
 
@@ -58,7 +58,7 @@ HANDLERS = sorted({(fn.handler.rsplit(".", 1)[0], type(fn.trigger).__name__) for
 
 
 @pytest.fixture(scope="module")
-def imported() -> dict[str, set[str]]:
+def imported() -> dict[str, list[str]]:
     """Every handler imported at once, each in its own interpreter (they run in parallel)."""
     probes = {module: _probe(module) for module, _ in HANDLERS}
     return {module: _modules(probe) for module, probe in probes.items()}
@@ -68,6 +68,35 @@ def imported() -> dict[str, set[str]]:
 def test_a_handler_imports_only_what_its_trigger_needs(imported, module, trigger):
     for package in FORBIDDEN_IN_API if trigger == "Api" else FORBIDDEN_ELSEWHERE:
         assert not _loaded(imported[module], package), f"{module} ({trigger}) imports {package} on its cold path"
+
+
+@pytest.mark.parametrize("module", [module for module, trigger in HANDLERS if trigger == "Api"])
+def test_an_api_init_registers_routes_without_loading_their_data_access(imported, module):
+    """A route's logic, and the data access under it, is imported on its first request (kernel.lazy, decision 70)."""
+    loaded = [name for name in imported[module] if name.split(".")[1:2] == ["dal"] and name.split(".")[0] != "kernel"]
+    assert not loaded, f"{module} imports {loaded} at init: bind them with kernel.lazy.on_first_use"
+
+
+@pytest.mark.parametrize("module", [module for module, trigger in HANDLERS if trigger == "Api"])
+def test_every_name_imported_on_first_use_is_bound_under_its_own_name(module):
+    """A stand-in replaces itself where it is bound: bound under another name, every use would go through it."""
+    from kernel.lazy import Lazy
+
+    namespace = importlib.import_module(module).__dict__
+    misbound = [name for name, value in namespace.items() if isinstance(value, Lazy) and value.binding != name]
+    assert not misbound, f"{module}: {misbound}"
+
+
+LIBRARIES = ("boto3", "botocore", "pydantic", "pydantic_core", "aws_lambda_powertools")
+
+
+@pytest.mark.parametrize("module", [module for module, _ in HANDLERS])
+def test_a_handler_pauses_the_collector_before_any_library_loads(imported, module):
+    """The domain package imports kernel.startup first (decision 70): what loads before it is scanned by the collector."""
+    order = imported[module]
+    assert "kernel.startup" in order, f"{module.split('.')[0]}/__init__.py must import kernel.startup first"
+    before = order[: order.index("kernel.startup")]
+    assert not [name for name in before if name.split(".")[0] in LIBRARIES], f"{module} loads libraries before kernel.startup"
 
 
 @pytest.mark.parametrize("module", [module for module, trigger in HANDLERS if trigger == "Stream"])

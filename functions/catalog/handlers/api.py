@@ -6,14 +6,17 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
-from catalog.dal import products as table
-from catalog.logic import products as rules
-from catalog.models.product import PriceIn, Product, ProductIn, Sku
 from kernel.api import create_app, lambda_handler
 from kernel.auth import CHANNEL, OPERATOR, current_caller
 from kernel.errors import NotFound, errors
+from kernel.lazy import on_first_use
 from kernel.settings import require_known_channel, settings
 from kernel.types import ChannelId, Identifier, SkuCode
+
+# Imported on the first request of a route that uses them (kernel.lazy, decision 70), not by the init.
+table = on_first_use(globals(), "catalog.dal", "products as table")
+rules = on_first_use(globals(), "catalog.logic", "products as rules")
+PriceIn, Product, ProductIn, Sku = on_first_use(globals(), "catalog.models.product", "PriceIn", "Product", "ProductIn", "Sku")
 
 app = create_app()
 TAGS = ["catalog"]

@@ -13,12 +13,9 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from channels.logic import inbox, registry, webhooks
 from channels.logic.formats import marketplace, shopify
 from channels.logic.signatures import ID_HEADER, TIMESTAMP_HEADER
-from channels.models.inbox import DeadLetter, DeadLetterRedriveIn, DeadLetterRedriveResult, DeadLetters, InboxDetail, InboxPage, InboxState, ReplayIn, ReplayResult
 from channels.models.marketplace import MarketplaceDelivery
-from channels.models.registry import ChannelName, ChannelView, LocationMapping, LocationMappingIn, Mappings, SkuMapping, SkuMappingIn, SubscriptionIn
 from channels.models.shopify import ShopifyWebhookBody
 from channels.models.webhooks import WEBHOOK as WEBHOOK_BODY
 from channels.models.webhooks import WebhookAccepted
@@ -27,7 +24,17 @@ from kernel.api import create_app, lambda_handler
 from kernel.auth import MARKETPLACE_WEBHOOK, OPERATOR, SHOPIFY_WEBHOOK, WEBHOOK, current_caller
 from kernel.contract import unparsed_body, unparsed_request
 from kernel.errors import errors
+from kernel.lazy import on_first_use
 from kernel.types import ChannelId, Identifier
+
+# Imported on the first request of a route that uses them (kernel.lazy, decision 70), not by the init.
+inbox, registry, webhooks = on_first_use(globals(), "channels.logic", "inbox", "registry", "webhooks")
+DeadLetter, DeadLetterRedriveIn, DeadLetterRedriveResult, DeadLetters, InboxDetail, InboxPage, InboxState, ReplayIn, ReplayResult = on_first_use(
+    globals(), "channels.models.inbox", "DeadLetter", "DeadLetterRedriveIn", "DeadLetterRedriveResult", "DeadLetters", "InboxDetail", "InboxPage", "InboxState", "ReplayIn", "ReplayResult"
+)
+ChannelName, ChannelView, LocationMapping, LocationMappingIn, Mappings, SkuMapping, SkuMappingIn, SubscriptionIn = on_first_use(
+    globals(), "channels.models.registry", "ChannelName", "ChannelView", "LocationMapping", "LocationMappingIn", "Mappings", "SkuMapping", "SkuMappingIn", "SubscriptionIn"
+)
 
 app = create_app()
 TAGS = ["channels"]

@@ -6,16 +6,21 @@ from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from inventory.logic import adjustments, holds, levels, locations, planning
-from inventory.models.availability import Availability
-from inventory.models.holds import HoldLineSelector, Holds, ReserveIn
-from inventory.models.location import Location, LocationIn
-from inventory.models.stock import Adjustment, AdjustmentIn, BufferIn, IncomingIn, SafetyStockIn, SaleIn, ShardingIn, StockLevel, TransferIn
 from kernel.api import create_app, lambda_handler
 from kernel.auth import CHANNEL, OPERATOR, current_caller
 from kernel.errors import errors
+from kernel.lazy import on_first_use
 from kernel.settings import require_known_channel, settings
 from kernel.types import ChannelId, Identifier, QueryFlag, SkuCode
+
+# Imported on the first request of a route that uses them (kernel.lazy, decision 70), not by the init.
+adjustments, holds, levels, locations, planning = on_first_use(globals(), "inventory.logic", "adjustments", "holds", "levels", "locations", "planning")
+Availability = on_first_use(globals(), "inventory.models.availability", "Availability")
+HoldLineSelector, Holds, ReserveIn = on_first_use(globals(), "inventory.models.holds", "HoldLineSelector", "Holds", "ReserveIn")
+Location, LocationIn = on_first_use(globals(), "inventory.models.location", "Location", "LocationIn")
+Adjustment, AdjustmentIn, BufferIn, IncomingIn, SafetyStockIn, SaleIn, ShardingIn, StockLevel, TransferIn = on_first_use(
+    globals(), "inventory.models.stock", "Adjustment", "AdjustmentIn", "BufferIn", "IncomingIn", "SafetyStockIn", "SaleIn", "ShardingIn", "StockLevel", "TransferIn"
+)
 
 app = create_app()
 TAGS = ["inventory"]
@@ -114,12 +119,27 @@ def get_availability(
     return levels.availability(current_caller(app).channel.id, sku, location_id, per_location)
 
 
-@app.post("/v1/holds", tags=TAGS, summary="Place soft cart holds: all lines or none (hard holds come only from checkout)", status_code=201, responses=errors(404, 409, described={403: "No, or an unknown, channel API key; or a hard hold, or a channel that holds no stock (only storefront and store channels place soft holds)"}), **CHANNEL)
+@app.post(
+    "/v1/holds",
+    tags=TAGS,
+    summary="Place soft cart holds: all lines or none (hard holds come only from checkout)",
+    status_code=201,
+    responses=errors(404, 409, described={403: "No, or an unknown, channel API key; or a hard hold, or a channel that holds no stock (only storefront and store channels place soft holds)"}),
+    **CHANNEL,
+)
 def post_holds(body: ReserveIn) -> Holds:
     return holds.channel_reserve(current_caller(app).channel, body)
 
 
-@app.post("/v1/holds/<reference>/<action>", tags=TAGS, summary="Release a cart's holds (confirm and commit are orders', at checkout and fulfilment)", responses=errors(404, 409, described={403: "No, or an unknown, channel API key; or confirm or commit (holds are confirmed by checkout and committed by fulfilment), or a channel that holds no stock"}), **CHANNEL)
+@app.post(
+    "/v1/holds/<reference>/<action>",
+    tags=TAGS,
+    summary="Release a cart's holds (confirm and commit are orders', at checkout and fulfilment)",
+    responses=errors(
+        404, 409, described={403: "No, or an unknown, channel API key; or confirm or commit (holds are confirmed by checkout and committed by fulfilment), or a channel that holds no stock"}
+    ),
+    **CHANNEL,
+)
 def move_holds(reference: Annotated[Identifier, Path()], action: Annotated[Literal["confirm", "commit", "release"], Path()], body: HoldLineSelector) -> Holds:
     return holds.channel_transition(current_caller(app).channel, reference, action, body.lines)
 

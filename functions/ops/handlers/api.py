@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from kernel.api import create_app, lambda_handler
 from kernel.auth import OPERATOR
-from ops.logic import redrive
-from ops.models.redrive import RedriveIn, RedriveResult
+from kernel.lazy import on_first_use
+
+# Imported on the first request of a route that uses them (kernel.lazy, decision 70), not by the init.
+redrive = on_first_use(globals(), "ops.logic", "redrive")
+RedriveIn, RedriveResult = on_first_use(globals(), "ops.models.redrive", "RedriveIn", "RedriveResult")
 
 app = create_app()
 TAGS = ["ops"]

@@ -15,13 +15,16 @@ from kernel import clock
 from kernel.api import create_app, lambda_handler
 from kernel.auth import CHANNEL, OPERATOR, SHOPPER, current_caller
 from kernel.errors import errors
+from kernel.lazy import on_first_use
 from kernel.types import Identifier, SkuCode
-from orders.logic import cancellation, carts, checkout, fulfilment, orders, resourcing, returns
-from orders.models.cart import Cart, CartCreated, CartLineIn, MergeIn
-from orders.models.checkout import CheckoutIn
 from orders.models.order import DeliveryMode, Order
-from orders.models.requests import PickupCodeIn, RejectionIn
-from orders.models.returns import OperatorReturnIn, ReturnIn, ShopperReturnIn
+
+# Imported on the first request of a route that uses them (kernel.lazy, decision 70), not by the init.
+cancellation, carts, checkout, fulfilment, orders, resourcing, returns = on_first_use(globals(), "orders.logic", "cancellation", "carts", "checkout", "fulfilment", "orders", "resourcing", "returns")
+Cart, CartCreated, CartLineIn, MergeIn = on_first_use(globals(), "orders.models.cart", "Cart", "CartCreated", "CartLineIn", "MergeIn")
+CheckoutIn = on_first_use(globals(), "orders.models.checkout", "CheckoutIn")
+PickupCodeIn, RejectionIn = on_first_use(globals(), "orders.models.requests", "PickupCodeIn", "RejectionIn")
+OperatorReturnIn, ReturnIn, ShopperReturnIn = on_first_use(globals(), "orders.models.returns", "OperatorReturnIn", "ReturnIn", "ShopperReturnIn")
 
 app = create_app()
 TAGS = ["orders"]

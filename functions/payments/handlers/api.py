@@ -15,8 +15,8 @@ from kernel.api import create_app, lambda_handler
 from kernel.auth import CHANNEL, OPERATOR, SHOPPER, STRIPE_WEBHOOK, current_caller
 from kernel.contract import unparsed_body, unparsed_request
 from kernel.errors import errors
+from kernel.lazy import on_first_use
 from kernel.types import Identifier, IsoDate
-from payments.logic import gift_cards, payments, reconciliation, settlement, tenders, webhooks
 from payments.models.payments import (
     CardPaymentIn,
     CardPaymentOut,
@@ -34,6 +34,9 @@ from payments.models.payments import (
     StripeEventIn,
     WebhookReceived,
 )
+
+# Imported on the first request of a route that uses them (kernel.lazy, decision 70), not by the init.
+gift_cards, payments, reconciliation, settlement, tenders, webhooks = on_first_use(globals(), "payments.logic", "gift_cards", "payments", "reconciliation", "settlement", "tenders", "webhooks")
 
 app = create_app()
 TAGS = ["payments"]

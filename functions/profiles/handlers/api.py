@@ -10,12 +10,17 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from kernel.api import create_app, lambda_handler
 from kernel.auth import CHANNEL, OPERATOR, SHOPPER, current_caller
 from kernel.errors import NotFound, Unprocessable, errors
+from kernel.lazy import on_first_use
 from kernel.types import Identifier
-from profiles.logic import identify, loyalty, views
-from profiles.logic.identity import Graph
-from profiles.logic.normalize import Invalid
 from profiles.logic.rules import Kind
-from profiles.models.profile import Erased, Identified, IdentifyIn, PreferencesIn, ProfileExport, ProfileView, Redemption, RedemptionIn, SignInIn, UnmergeIn
+
+# Imported on the first request of a route that uses them (kernel.lazy, decision 70), not by the init.
+identify, loyalty, views = on_first_use(globals(), "profiles.logic", "identify", "loyalty", "views")
+Graph = on_first_use(globals(), "profiles.logic.identity", "Graph")
+Invalid = on_first_use(globals(), "profiles.logic.normalize", "Invalid")
+Erased, Identified, IdentifyIn, PreferencesIn, ProfileExport, ProfileView, Redemption, RedemptionIn, SignInIn, UnmergeIn = on_first_use(
+    globals(), "profiles.models.profile", "Erased", "Identified", "IdentifyIn", "PreferencesIn", "ProfileExport", "ProfileView", "Redemption", "RedemptionIn", "SignInIn", "UnmergeIn"
+)
 
 app = create_app()
 TAGS = ["profiles"]
