@@ -6,7 +6,11 @@ in a canonical order (earliest first, then by key) and each joins the groups it 
 identifier with, in the groups' own canonical order, unless that merge would break a rule:
 - a limit per type (one account, at most 3 emails...),
 - a veto (a link through a shared phone only, between sides with different emails),
+- names that disagree (a link through a phone only, between sides whose names are two people's),
 - an operator's unmerge (two anchors kept apart).
+Names are evidence on weak links only, never a link: a phone-only link between sides whose names agree
+is no longer vetoed by their different emails (a person's work and home addresses), and a phone shown to
+be shared still links a record to the one group whose name it carries.
 A refused merge is reported, never forced. A record an unmerge detached (`single`) joins at most one
 group and lets nobody link through it, so undoing a merge restores the groups as they were before its
 bridging record arrived. A group's anchor is its earliest record; the profile id derives from it.
@@ -19,6 +23,7 @@ from dataclasses import dataclass, field
 
 from profiles.logic.rules import MatchRules
 
+Name = tuple[frozenset[str], frozenset[str]]  # the keyed variants of a name's first and last words (normalize.name)
 
 @dataclass(frozen=True, slots=True)
 class Record:
@@ -26,25 +31,40 @@ class Record:
     at: str  # ISO 8601 UTC: the earliest time this record was seen
     ids: tuple[str, ...]  # "kind:hash"
     single: bool = False
+    name: Name | None = None
+
+
+def same_person(a: Name, b: Name) -> bool:
+    """Both words of two names agree (a typo apart, nicknames folded), in either order."""
+    return bool((a[0] & b[0] and a[1] & b[1]) or (a[0] & b[1] and a[1] & b[0]))
+
+
+def names_agree(ours: list[Name], theirs: list[Name]) -> bool | None:
+    """True when every name of each side is one person's with every name of the other, False when some
+    two are not (a gift's recipient is someone else), None when a side has no name (no evidence)."""
+    if not ours or not theirs:
+        return None
+    return all(same_person(a, b) for a in ours for b in theirs)
 
 
 @dataclass(frozen=True, slots=True)
 class Refusal:
     record: str  # the record that could not join
     anchor: str  # the anchor of the group it could not join
-    reason: str  # limit:<kind> | veto:<kind> | apart
+    reason: str  # limit:<kind> | veto:<kind> | names:<kind> | apart
 
 
 @dataclass
 class Partition:
     groups: list[tuple[str, ...]]  # record keys, anchor first, in canonical order
     refusals: list[Refusal] = field(default_factory=list)
+    via: dict[str, str] = field(default_factory=dict)  # record key -> the rule it joined its group by: "email", "phone+name"...
 
 
 def partition(records: Iterable[Record], rules: MatchRules, apart: Iterable[tuple[str, str]] = (), alike: frozenset[frozenset[str]] = frozenset()) -> Partition:
-    """A weak identifier (a phone) that a veto showed to be shared by different people links nobody: a
-    phone-only sighting of a family's phone cannot tell whose it is. That is a second pass without it,
-    still a function of the records alone. `alike` pairs of identifiers (an email and its typo) do not
+    """A weak identifier (a phone) that a veto showed to be shared by different people links only records
+    whose names agree: a nameless phone-only sighting of a family's phone cannot tell whose it is. That is
+    a second pass, still a function of the records alone. `alike` pairs of identifiers (an email and its typo) do not
     disagree for a veto."""
     # Detached records come last: what they carry cannot sway any other record's merges.
     ordered = sorted(records, key=lambda record: (record.single, record.at, record.key))
@@ -75,8 +95,10 @@ def _partition(ordered: list[Record], rules: MatchRules, apart: list[tuple[str, 
     parent = list(range(len(ordered)))
     members: list[list[int]] = [[position] for position in range(len(ordered))]
     values: list[dict[str, set[str]]] = [{} for _ in ordered]
+    names: list[list[Name]] = [[record.name] if record.name else [] for record in ordered]
     holders: dict[str, list[int]] = {}  # merging identifier -> groups (roots, possibly stale) holding it
     refusals: list[Refusal] = []
+    via: dict[str, set[str]] = {}
     shared: set[str] = set()  # weak identifiers through which a refusal (a veto, a limit) refused a merge
 
     def find(node: int) -> int:
@@ -87,14 +109,18 @@ def _partition(ordered: list[Record], rules: MatchRules, apart: list[tuple[str, 
             parent[node], node = root, parent[node]
         return root
 
-    def refusal(mine: int, theirs: int, weak_via: set[str]) -> str | None:
-        """Why these two groups may not merge (None: they may). `weak_via`: the weak types the link rests on."""
+    def refusal(mine: int, theirs: int, weak_via: set[str], agree: bool | None, shared_link: bool) -> str | None:
+        """Why these two groups may not merge (None: they may). `weak_via`: the weak types the link rests on;
+        `agree`: whether the two sides' names are one person's (None: a side has none); `shared_link`: the
+        link is through a value shown to be shared, which only agreeing names allow."""
         ours, others = values[mine], values[theirs]
         for kind, limit in limits.items():
             a, b = ours.get(kind), others.get(kind)
             if a and b and len(a | b) > limit:
                 return f"limit:{kind}"
-        if weak_via:
+        if weak_via and agree is False:
+            return f"names:{min(weak_via)}"
+        if weak_via and not shared_link:  # through a shared phone, agreeing names outweigh different emails or cards
             for kind in weak_via:
                 for vetoer in vetoes[kind]:
                     a, b = ours.get(vetoer), others.get(vetoer)
@@ -116,6 +142,8 @@ def _partition(ordered: list[Record], rules: MatchRules, apart: list[tuple[str, 
         for kind, found in values[b].items():
             values[a].setdefault(kind, set()).update(found)
         values[b] = {}
+        names[a] += names[b]
+        names[b] = []
         return a
 
     for position, record in enumerate(ordered):
@@ -124,11 +152,15 @@ def _partition(ordered: list[Record], rules: MatchRules, apart: list[tuple[str, 
             values[position].setdefault(kind, set())
         for (kind, _), identifier in zip(parsed, record.ids, strict=True):
             values[position][kind].add(identifier)
-        candidates: dict[int, set[str]] = {}
+        candidates: dict[int, set[str]] = {}  # group -> the types linking it to this record
+        clear: set[int] = set()  # groups linked through an identifier not shown to be shared
         for (kind, _), identifier in zip(parsed, record.ids, strict=True):
-            if kind in merge_on and identifier not in ambiguous:
+            if kind in merge_on:
                 for holder in holders.get(identifier, ()):
-                    candidates.setdefault(find(holder), set()).add(kind)
+                    root = find(holder)
+                    candidates.setdefault(root, set()).add(kind)
+                    if identifier not in ambiguous:
+                        clear.add(root)
         mine, joined, weakly = position, 0, set()
         # Strong links first; once the record joined a group through a weak link only, every later merge
         # through it is as weak as that link (a phone-and-card record must not bridge two card holders).
@@ -136,25 +168,29 @@ def _partition(ordered: list[Record], rules: MatchRules, apart: list[tuple[str, 
             if record.single and joined:
                 break
             weak_via = candidates[theirs] if candidates[theirs] <= vetoes.keys() else set()
-            reason = refusal(mine, theirs, weak_via | weakly)
+            agree = names_agree(names[mine], names[theirs]) if weak_via | weakly else None
+            if theirs not in clear and not agree:
+                continue  # a shared phone tells whose it is by the name alone
+            reason = refusal(mine, theirs, weak_via | weakly, agree, theirs not in clear)
             if reason:
                 refusals.append(Refusal(record=record.key, anchor=ordered[min(members[theirs])].key, reason=reason))
-                # Any refusal of a link that rests on a weak type (a veto, or two accounts behind one phone)
-                # shows that weak value to be shared.
+                # Any refusal of a link that rests on a weak type (a veto, names, or two accounts behind one
+                # phone) shows that weak value to be shared.
                 if weak_via | weakly and reason != "apart" and not record.single:
                     shared.update(identifier for identifier in record.ids if identifier.partition(":")[0] in weak_via | weakly)
                 continue
             weakly |= weak_via
+            via.setdefault(record.key, set()).update(candidates[theirs] | ({"name"} if agree and weak_via else set()))
             mine, joined = union(mine, theirs), joined + 1
         if not record.single:
             for (kind, _), identifier in zip(parsed, record.ids, strict=True):
-                if kind in merge_on and identifier not in ambiguous:
+                if kind in merge_on:
                     found = holders.setdefault(identifier, [])
                     if mine not in found:
                         found.append(mine)
     roots = sorted({find(position) for position in range(len(ordered))}, key=lambda root: min(members[root]))
     groups = [tuple(ordered[node].key for node in sorted(members[root])) for root in roots]
-    return Partition(groups=groups, refusals=refusals), frozenset(shared)
+    return Partition(groups=groups, refusals=refusals, via={key: "+".join(sorted(kinds)) for key, kinds in via.items()}), frozenset(shared)
 
 
 def near(a: str, b: str) -> bool:

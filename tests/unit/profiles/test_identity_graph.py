@@ -19,17 +19,21 @@ POOLS = {
     Kind.device: ["dev-1", "dev-2"],
 }
 
+# Names that agree (a typo, a nickname, the words swapped), a family's and a stranger's, and none.
+NAMES = [None, None, "Marie Dupont", "DUPONT Marie", "Marie Dupnot", "Lucas Dupont", "Bob Martin", "Robert Martin", "Ann Lee"]
+
 one_sighting = st.tuples(
     st.dictionaries(st.sampled_from(list(POOLS)), st.integers(0, 4), min_size=1, max_size=3),
     st.integers(0, 30),  # minute of the day it was seen
+    st.sampled_from(NAMES),
 )
 
 
 def _sightings(drawn):
     found = []
-    for n, (chosen, minute) in enumerate(drawn):
+    for n, (chosen, minute, name) in enumerate(drawn):
         given_ids = {kind: POOLS[kind][index % len(POOLS[kind])] for kind, index in chosen.items()}
-        found.append(sighting(given_ids, RULES, source=f"order:{n}", at=f"2026-11-20T10:{minute:02d}:00Z"))
+        found.append(sighting(given_ids, RULES, source=f"order:{n}", at=f"2026-11-20T10:{minute:02d}:00Z", name=name))
     return found
 
 
@@ -61,8 +65,7 @@ def test_incremental_identifies_agree_with_one_partition_of_all_records(drawn):
     records, values = {}, {}
     for graph in graphs.graphs.values():
         values |= graph["values"]
-        for key, record in graph["records"].items():
-            records[key] = Record(key=key, at=record["at"], ids=tuple(record["ids"]))
+        records |= {record.key: record for record in identity.records_of(graph)}
     whole = {frozenset(group) for group in partition(records.values(), RULES, alike=identity.alike_emails(values)).groups}
     assert whole == {frozenset(profile["records"]) for graph in graphs.graphs.values() for profile in graph["profiles"].values()}
 
