@@ -3,14 +3,16 @@
 A record is what one channel told us about one person at one time: a set of identifiers (type:hash). The
 partition depends only on the set of records, never on the order they arrived in: records are visited
 in a canonical order (earliest first, then by key) and each joins the groups it shares a merging
-identifier with, in the groups' own canonical order, unless that merge would break a rule:
+identifier with, in the groups' own canonical order, in two sweeps: through strong types (an account, an
+email, a card...) first, then through weak ones (a phone), so that a weak link is judged between whole
+groups, with all their emails and names. A merge is refused when it would break a rule:
 - a limit per type (one account, at most 3 emails...),
 - a veto (a link through a shared phone only, between sides with different emails),
-- names that disagree (a link through a phone only, between sides whose names are two people's),
+- names that disagree (a link through a phone only, between sides some of whose names are two people's),
 - an operator's unmerge (two anchors kept apart).
-Names are evidence on weak links only, never a link: a phone-only link between sides whose names agree
-is no longer vetoed by their different emails (a person's work and home addresses), and a phone shown to
-be shared still links a record to the one group whose name it carries.
+Names are evidence on weak links only, never a link: a phone shown to be shared (below) still links a
+group to another whose names all agree with its own, whatever their emails (a person's work and home
+addresses); a nameless side links nobody through it.
 A refused merge is reported, never forced. A record an unmerge detached (`single`) joins at most one
 group and lets nobody link through it, so undoing a merge restores the groups as they were before its
 bridging record arrived. A group's anchor is its earliest record; the profile id derives from it.
@@ -58,14 +60,14 @@ class Refusal:
 class Partition:
     groups: list[tuple[str, ...]]  # record keys, anchor first, in canonical order
     refusals: list[Refusal] = field(default_factory=list)
-    via: dict[str, str] = field(default_factory=dict)  # record key -> the rule it joined its group by: "email", "phone+name"...
+    via: dict[str, list[str]] = field(default_factory=dict)  # record key -> the rules it joined groups by: "email", "name+phone"...
 
 
 def partition(records: Iterable[Record], rules: MatchRules, apart: Iterable[tuple[str, str]] = (), alike: frozenset[frozenset[str]] = frozenset()) -> Partition:
-    """A weak identifier (a phone) that a veto showed to be shared by different people links only records
+    """A weak identifier (a phone) that a refusal showed to be shared by different people links only groups
     whose names agree: a nameless phone-only sighting of a family's phone cannot tell whose it is. That is
-    a second pass, still a function of the records alone. `alike` pairs of identifiers (an email and its typo) do not
-    disagree for a veto."""
+    a second pass, still a function of the records alone. `alike` pairs of identifiers (an email and its
+    typo) do not disagree for a veto."""
     # Detached records come last: what they carry cannot sway any other record's merges.
     ordered = sorted(records, key=lambda record: (record.single, record.at, record.key))
     apart = list(apart)
@@ -146,51 +148,58 @@ def _partition(ordered: list[Record], rules: MatchRules, apart: list[tuple[str, 
         names[b] = []
         return a
 
-    for position, record in enumerate(ordered):
-        parsed = [identifier.partition(":")[::2] for identifier in record.ids]
-        for kind, _ in parsed:
-            values[position].setdefault(kind, set())
-        for (kind, _), identifier in zip(parsed, record.ids, strict=True):
-            values[position][kind].add(identifier)
+    parsed = [[(identifier.partition(":")[0], identifier) for identifier in record.ids] for record in ordered]
+    for position, kinds in enumerate(parsed):
+        for kind, identifier in kinds:
+            values[position].setdefault(kind, set()).add(identifier)
+    joined = [0] * len(ordered)
+
+    def visit(position: int, record: Record, strong: bool) -> None:
+        """Join the groups this record links to: through a strong type (first sweep), or through weak
+        types only (second sweep, between whole groups: their names and emails are all known by then)."""
+        mine = find(position)
         candidates: dict[int, set[str]] = {}  # group -> the types linking it to this record
         clear: set[int] = set()  # groups linked through an identifier not shown to be shared
-        for (kind, _), identifier in zip(parsed, record.ids, strict=True):
-            if kind in merge_on:
+        for kind, identifier in parsed[position]:
+            if kind in merge_on and (kind not in vetoes) == strong:
                 for holder in holders.get(identifier, ()):
                     root = find(holder)
-                    candidates.setdefault(root, set()).add(kind)
-                    if identifier not in ambiguous:
-                        clear.add(root)
-        mine, joined, weakly = position, 0, set()
-        # Strong links first; once the record joined a group through a weak link only, every later merge
-        # through it is as weak as that link (a phone-and-card record must not bridge two card holders).
-        for theirs in sorted(candidates, key=lambda root: (candidates[root] <= vetoes.keys(), min(members[root]))):
-            if record.single and joined:
+                    if holder < position and root != mine:  # each link once: from its later record
+                        candidates.setdefault(root, set()).add(kind)
+                        if identifier not in ambiguous:
+                            clear.add(root)
+        for theirs in sorted(candidates, key=lambda root: min(members[root])):
+            if record.single and joined[position]:
                 break
-            weak_via = candidates[theirs] if candidates[theirs] <= vetoes.keys() else set()
-            agree = names_agree(names[mine], names[theirs]) if weak_via | weakly else None
-            if theirs not in clear and not agree:
+            theirs = find(theirs)
+            if theirs == mine:
+                continue
+            weak_via = set() if strong else candidates[theirs]
+            agree = None if strong else names_agree(names[mine], names[theirs])
+            if not strong and theirs not in clear and not agree:
                 continue  # a shared phone tells whose it is by the name alone
-            reason = refusal(mine, theirs, weak_via | weakly, agree, theirs not in clear)
+            reason = refusal(mine, theirs, weak_via, agree, theirs not in clear)
             if reason:
                 refusals.append(Refusal(record=record.key, anchor=ordered[min(members[theirs])].key, reason=reason))
                 # Any refusal of a link that rests on a weak type (a veto, names, or two accounts behind one
                 # phone) shows that weak value to be shared.
-                if weak_via | weakly and reason != "apart" and not record.single:
-                    shared.update(identifier for identifier in record.ids if identifier.partition(":")[0] in weak_via | weakly)
+                if weak_via and reason != "apart" and not record.single:
+                    shared.update(identifier for kind, identifier in parsed[position] if kind in weak_via)
                 continue
-            weakly |= weak_via
-            via.setdefault(record.key, set()).update(candidates[theirs] | ({"name"} if agree and weak_via else set()))
-            mine, joined = union(mine, theirs), joined + 1
+            via.setdefault(record.key, set()).add("+".join(sorted(candidates[theirs] | ({"name"} if agree else set()))))
+            mine, joined[position] = union(mine, theirs), joined[position] + 1
+
+    for position, record in enumerate(ordered):
+        visit(position, record, strong=True)
         if not record.single:
-            for (kind, _), identifier in zip(parsed, record.ids, strict=True):
+            for kind, identifier in parsed[position]:
                 if kind in merge_on:
-                    found = holders.setdefault(identifier, [])
-                    if mine not in found:
-                        found.append(mine)
+                    holders.setdefault(identifier, []).append(position)
+    for position, record in enumerate(ordered):
+        visit(position, record, strong=False)
     roots = sorted({find(position) for position in range(len(ordered))}, key=lambda root: min(members[root]))
     groups = [tuple(ordered[node].key for node in sorted(members[root])) for root in roots]
-    return Partition(groups=groups, refusals=refusals, via={key: "+".join(sorted(kinds)) for key, kinds in via.items()}), frozenset(shared)
+    return Partition(groups=groups, refusals=refusals, via={key: sorted(rules) for key, rules in via.items()}), frozenset(shared)
 
 
 def near(a: str, b: str) -> bool:
