@@ -86,7 +86,7 @@ def identify(seen: Sighting) -> Outcome:
         read_version = _read_version(loaded, graph)
         key = identity.add(graph, seen)
         if key is None and not absorbed:
-            return Outcome(profile_id=identity.profile_of(graph, next(iter(seen.ids))), changed=False)
+            return Outcome(profile_id=identity.profile_of_sighting(graph, seen), changed=False)
         resolution = identity.resolve(graph, rules().match, at=seen.at, bridge=key)
         gid = graph["graph_id"]
         change = graphs.Change(
@@ -104,7 +104,7 @@ def identify(seen: Sighting) -> Outcome:
         except Rejected:
             continue  # another identify changed one of these graphs or rows first: read again
         _log(resolution.log)
-        return Outcome(profile_id=identity.profile_of(resolution.graph, next(iter(seen.ids))), changed=True)
+        return Outcome(profile_id=identity.profile_of_sighting(resolution.graph, seen), changed=True)
     raise Conflict("the identity graph is changing too fast here; retry", code="contended")
 
 

@@ -194,6 +194,12 @@ def _summary(graph: Graph, group: tuple[str, ...]) -> dict:
     return {"anchor": group[0], "anchor_id": records[group[0]]["ids"][0], "records": list(group), "orders": orders, "customers": customers}
 
 
+def profile_of_sighting(graph: Graph, sighting: Sighting) -> str | None:
+    """The profile this sighting's record is in (a shared phone's records are in several)."""
+    key = record_key(sighting.ids, sighting.name)
+    return next((pid for pid, profile in graph["profiles"].items() if key in profile["records"]), None)
+
+
 def profile_of(graph: Graph, identifier: str) -> str | None:
     """The profile whose records carry this identifier (the earliest, when refused merges left it in several)."""
     for pid, profile in graph["profiles"].items():
