@@ -11,9 +11,7 @@ from profiles.logic.normalize import identifiers, name_evidence
 from profiles.logic.rules import Kind, MatchRules
 
 
-def sighting(
-    given: dict[Kind, str | None], rules: MatchRules, *, source: str, at: str, channel: str = "web", channel_kind: str = "storefront", name: str | None = None
-) -> Sighting | None:
+def sighting(given: dict[Kind, str | None], rules: MatchRules, *, source: str, at: str, channel: str = "web", channel_kind: str = "storefront", name: str | None = None) -> Sighting | None:
     """As logic.identify.sighting, with plain values for the keyed hashes (no secret needed here)."""
     found = identifiers(given, rules, channel=channel, strict=False)
     if not found:

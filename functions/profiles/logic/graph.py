@@ -27,6 +27,7 @@ from profiles.logic.rules import MatchRules
 
 Name = tuple[frozenset[str], frozenset[str]]  # the keyed variants of a name's first and last words (normalize.name)
 
+
 @dataclass(frozen=True, slots=True)
 class Record:
     key: str
@@ -98,10 +99,9 @@ def _partition(ordered: list[Record], rules: MatchRules, apart: list[tuple[str, 
     members: list[list[int]] = [[position] for position in range(len(ordered))]
     values: list[dict[str, set[str]]] = [{} for _ in ordered]
     names: list[list[Name]] = [[record.name] if record.name else [] for record in ordered]
-    holders: dict[str, list[int]] = {}  # merging identifier -> groups (roots, possibly stale) holding it
     refusals: list[Refusal] = []
     via: dict[str, set[str]] = {}
-    shared: set[str] = set()  # weak identifiers through which a refusal (a veto, a limit) refused a merge
+    shared: set[str] = set()  # weak identifiers through which a refusal (a veto, names, a limit) refused a merge
 
     def find(node: int) -> int:
         root = node
@@ -154,20 +154,21 @@ def _partition(ordered: list[Record], rules: MatchRules, apart: list[tuple[str, 
             values[position].setdefault(kind, set()).add(identifier)
     joined = [0] * len(ordered)
 
-    def visit(position: int, record: Record, strong: bool) -> None:
-        """Join the groups this record links to: through a strong type (first sweep), or through weak
-        types only (second sweep, between whole groups: their names and emails are all known by then)."""
+    def visit(position: int, record: Record, strong: bool, holders: dict[str, list[int]]) -> None:
+        """Join the groups of earlier records this one links to: through a strong type (first sweep), or
+        through weak types only (second sweep, between whole groups: their emails and names are all known
+        by then). `holders`: this sweep's identifiers -> the groups holding them (roots, possibly stale)."""
         mine = find(position)
+        linking = [(kind, identifier) for kind, identifier in parsed[position] if kind in merge_on and (kind not in vetoes) == strong]
         candidates: dict[int, set[str]] = {}  # group -> the types linking it to this record
         clear: set[int] = set()  # groups linked through an identifier not shown to be shared
-        for kind, identifier in parsed[position]:
-            if kind in merge_on and (kind not in vetoes) == strong:
-                for holder in holders.get(identifier, ()):
-                    root = find(holder)
-                    if holder < position and root != mine:  # each link once: from its later record
-                        candidates.setdefault(root, set()).add(kind)
-                        if identifier not in ambiguous:
-                            clear.add(root)
+        for kind, identifier in linking:
+            for holder in holders.get(identifier, ()):
+                root = find(holder)
+                if root != mine:
+                    candidates.setdefault(root, set()).add(kind)
+                    if identifier not in ambiguous:
+                        clear.add(root)
         for theirs in sorted(candidates, key=lambda root: min(members[root])):
             if record.single and joined[position]:
                 break
@@ -188,15 +189,16 @@ def _partition(ordered: list[Record], rules: MatchRules, apart: list[tuple[str, 
                 continue
             via.setdefault(record.key, set()).add("+".join(sorted(candidates[theirs] | ({"name"} if agree else set()))))
             mine, joined[position] = union(mine, theirs), joined[position] + 1
-
-    for position, record in enumerate(ordered):
-        visit(position, record, strong=True)
         if not record.single:
-            for kind, identifier in parsed[position]:
-                if kind in merge_on:
-                    holders.setdefault(identifier, []).append(position)
-    for position, record in enumerate(ordered):
-        visit(position, record, strong=False)
+            for _, identifier in linking:
+                found = holders.setdefault(identifier, [])
+                if mine not in found:
+                    found.append(mine)
+
+    for strong in (True, False):
+        holders: dict[str, list[int]] = {}
+        for position, record in enumerate(ordered):
+            visit(position, record, strong, holders)
     roots = sorted({find(position) for position in range(len(ordered))}, key=lambda root: min(members[root]))
     groups = [tuple(ordered[node].key for node in sorted(members[root])) for root in roots]
     return Partition(groups=groups, refusals=refusals, via={key: sorted(rules) for key, rules in via.items()}), frozenset(shared)

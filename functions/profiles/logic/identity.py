@@ -160,7 +160,18 @@ def resolve(graph: Graph, rules: MatchRules, *, at: str, bridge: str | None = No
         merged = sorted(other for other in whole - {pid} if all(owner_after.get(key) == pid for key in before[other]["records"] if key in graph["records"]))
         if merged and unmerge_of is None:
             anchors = [profile["anchor"], *(before[other]["anchor"] for other in merged)]
-            log.append({"id": "mg" + digest(f"{pid}|{','.join(merged)}|{version}", 24), "kind": "merge", "at": at, "survivor": pid, "merged": merged, "anchors": anchors, "bridge": bridge, "rules": found.via.get(bridge or "")})
+            log.append(
+                {
+                    "id": "mg" + digest(f"{pid}|{','.join(merged)}|{version}", 24),
+                    "kind": "merge",
+                    "at": at,
+                    "survivor": pid,
+                    "merged": merged,
+                    "anchors": anchors,
+                    "bridge": bridge,
+                    "rules": found.via.get(bridge or ""),
+                }
+            )
     for old, profile in before.items():
         now_in = sorted({owner_after[key] for key in profile["records"] if key in owner_after})
         if len(now_in) > 1 and unmerge_of is None:

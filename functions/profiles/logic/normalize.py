@@ -108,19 +108,20 @@ def identifiers(given: dict[Kind, str | None], rules: MatchRules, *, channel: st
 # Common diminutives, read as the given name they shorten (English and French; a deployment's data may need
 # more). A nickname not in this table reads as a different given name: its links through a shared phone wait
 # for other evidence.
-NICKNAMES = {
-    "alex": "alexandre", "alexander": "alexandre", "andy": "andrew", "bill": "william", "billy": "william", "will": "william",
-    "bob": "robert", "bobby": "robert", "rob": "robert", "cathy": "catherine", "kate": "catherine", "katie": "catherine",
-    "katherine": "catherine", "chris": "christophe", "christopher": "christophe", "dan": "daniel", "danny": "daniel",
-    "dave": "david", "fred": "frederic", "jim": "james", "jimmy": "james", "jen": "jennifer", "jenny": "jennifer",
-    "joe": "joseph", "liz": "elizabeth", "beth": "elizabeth", "elisabeth": "elizabeth",
-    "maggie": "margaret", "meg": "margaret", "peggy": "margaret", "max": "maxime", "mike": "michael", "mick": "michael",
-    "nick": "nicolas", "nico": "nicolas", "nicholas": "nicolas", "pat": "patrick", "seb": "sebastien",
-    "steve": "stephen", "steven": "stephen", "sue": "susan", "suzanne": "susan", "tom": "thomas", "tommy": "thomas",
-    "tony": "antoine", "anthony": "antoine", "val": "valerie", "vince": "vincent", "manu": "emmanuel", "flo": "florence",
-    "steph": "stephanie", "caro": "caroline", "domi": "dominique", "isa": "isabelle", "matt": "mathieu",
-    "matthew": "mathieu", "matthieu": "mathieu", "ben": "benjamin", "sam": "samuel", "greg": "gregoire", "gregory": "gregoire",
-}
+NICKNAMES = dict(
+    pair.split("=")
+    for pair in """
+    alex=alexandre alexander=alexandre andy=andrew bill=william billy=william will=william bob=robert bobby=robert
+    rob=robert cathy=catherine kate=catherine katie=catherine katherine=catherine chris=christophe
+    christopher=christophe dan=daniel danny=daniel dave=david fred=frederic jim=james jimmy=james jen=jennifer
+    jenny=jennifer joe=joseph liz=elizabeth beth=elizabeth elisabeth=elizabeth maggie=margaret meg=margaret
+    peggy=margaret max=maxime mike=michael mick=michael nick=nicolas nico=nicolas nicholas=nicolas pat=patrick
+    seb=sebastien steve=stephen steven=stephen sue=susan suzanne=susan tom=thomas tommy=thomas tony=antoine
+    anthony=antoine val=valerie vince=vincent manu=emmanuel flo=florence steph=stephanie caro=caroline
+    domi=dominique isa=isabelle matt=mathieu matthew=mathieu matthieu=mathieu ben=benjamin sam=samuel greg=gregoire
+    gregory=gregoire
+""".split()
+)
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "m", "mme", "mlle", "madame", "monsieur", "prof"})
 
 

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from profiles.handlers import api
 from profiles.dal.hashing import keyed_word
+from profiles.handlers import api
 from support.profiles import TEST_KEY, deliver, order_paid, order_placed, published
 from support.triggers import call
 

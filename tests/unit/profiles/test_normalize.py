@@ -84,6 +84,18 @@ def test_a_name_without_letters_is_refused(text):
         name(text)
 
 
-@pytest.mark.parametrize(("a", "b", "same"), [("dupont", "dupnot", True), ("dupont", "duont", True), ("dupont", "duppont", True), ("marie", "maire", True), ("louis", "louise", False), ("paul", "paula", False), ("tom", "tim", False), ("anna", "anne", False)])
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("dupont", "dupnot", True),
+        ("dupont", "duont", True),
+        ("dupont", "duppont", True),
+        ("marie", "maire", True),
+        ("louis", "louise", False),
+        ("paul", "paula", False),
+        ("tom", "tim", False),
+        ("anna", "anne", False),
+    ],
+)
 def test_name_words_one_typo_apart_share_a_variant_but_not_short_ones_or_a_changed_last_letter(a, b, same):
     assert bool(set(name_variants(a)) & set(name_variants(b))) is same
