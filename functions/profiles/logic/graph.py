@@ -61,7 +61,9 @@ class Refusal:
 class Partition:
     groups: list[tuple[str, ...]]  # record keys, anchor first, in canonical order
     refusals: list[Refusal] = field(default_factory=list)
-    via: dict[str, list[str]] = field(default_factory=dict)  # record key -> the rules it joined groups by: "email", "name+phone"...
+    # Every merge of two groups: the anchors (earliest records) of both at that moment, and the rule that
+    # merged them ("email", "name+phone": a phone the names agreed on...).
+    joins: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def partition(records: Iterable[Record], rules: MatchRules, apart: Iterable[tuple[str, str]] = (), alike: frozenset[frozenset[str]] = frozenset()) -> Partition:
@@ -100,7 +102,7 @@ def _partition(ordered: list[Record], rules: MatchRules, apart: list[tuple[str, 
     values: list[dict[str, set[str]]] = [{} for _ in ordered]
     names: list[list[Name]] = [[record.name] if record.name else [] for record in ordered]
     refusals: list[Refusal] = []
-    via: dict[str, set[str]] = {}
+    joins: list[tuple[str, str, str]] = []
     shared: set[str] = set()  # weak identifiers through which a refusal (a veto, names, a limit) refused a merge
 
     def find(node: int) -> int:
@@ -187,7 +189,8 @@ def _partition(ordered: list[Record], rules: MatchRules, apart: list[tuple[str, 
                 if weak_via and reason != "apart" and not record.single:
                     shared.update(identifier for kind, identifier in parsed[position] if kind in weak_via)
                 continue
-            via.setdefault(record.key, set()).add("+".join(sorted(candidates[theirs] | ({"name"} if agree else set()))))
+            rule = "+".join(sorted(candidates[theirs] | ({"name"} if agree else set())))
+            joins.append((ordered[min(members[mine])].key, ordered[min(members[theirs])].key, rule))
             mine, joined[position] = union(mine, theirs), joined[position] + 1
         if not record.single:
             for _, identifier in linking:
@@ -201,7 +204,7 @@ def _partition(ordered: list[Record], rules: MatchRules, apart: list[tuple[str, 
             visit(position, record, strong, holders)
     roots = sorted({find(position) for position in range(len(ordered))}, key=lambda root: min(members[root]))
     groups = [tuple(ordered[node].key for node in sorted(members[root])) for root in roots]
-    return Partition(groups=groups, refusals=refusals, via={key: sorted(rules) for key, rules in via.items()}), frozenset(shared)
+    return Partition(groups=groups, refusals=refusals, joins=joins), frozenset(shared)
 
 
 def near(a: str, b: str) -> bool:

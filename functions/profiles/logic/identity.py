@@ -169,7 +169,7 @@ def resolve(graph: Graph, rules: MatchRules, *, at: str, bridge: str | None = No
                     "merged": merged,
                     "anchors": anchors,
                     "bridge": bridge,
-                    "rules": found.via.get(bridge or ""),
+                    "rules": _rules(found, profile, owner_before),
                 }
             )
     for old, profile in before.items():
@@ -189,6 +189,12 @@ def resolve(graph: Graph, rules: MatchRules, *, at: str, bridge: str | None = No
     resolved = {**graph, "profiles": profiles, "log": graph["log"] + log, "refusals": sorted(known), "version": version, "at": at}
     new_profiles = {pid: profile["anchor_id"] for pid, profile in profiles.items() if pid not in before}
     return Resolution(graph=resolved, log=log, new_profiles=new_profiles, gone_profiles=sorted(set(before) - set(profiles)))
+
+
+def _rules(found, profile: dict, owner_before: dict[str, str]) -> list[str]:
+    """The rules of the joins that brought records of different profiles (or new ones) into this one."""
+    records = set(profile["records"])
+    return sorted({rule for mine, theirs, rule in found.joins if mine in records and owner_before.get(mine) != owner_before.get(theirs)})
 
 
 def alike_emails(values: dict[str, str]) -> frozenset[frozenset[str]]:

@@ -116,7 +116,7 @@ class MergeOut(Model):
     profiles: list[str] | None = None
     profile: str | None = None
     reason: str | None = None
-    rules: list[str] | None = Field(None, description="a merge: the rules its bridging record joined by, e.g. email, or name+phone (a phone the names agreed on)")
+    rules: list[str] | None = Field(None, description="a merge: the rules that joined its profiles, e.g. email, or name+phone (a phone the names agreed on)")
 
 
 class ProfileView(Model):
