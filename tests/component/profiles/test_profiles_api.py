@@ -134,6 +134,7 @@ def test_erase_leaves_no_personal_data_anywhere_in_the_table_and_emits_profile_e
     deliver(order_paid("o-1"))
     profile_id = me("sub-ann")["profile_id"]
     published(profiles)
+    assert keyed_word("lee", TEST_KEY.encode()) in json.dumps(profiles.items())  # the name's evidence, until erased
     assert call(api.handler, "DELETE", "/v1/me", **shopper("sub-ann")) == (200, {"profile_id": profile_id, "erased": True})
     everything = json.dumps(profiles.items())
     for personal in ("ann@example.com", "33612345678", "Ann Lee", "sub-ann", keyed_word("lee", TEST_KEY.encode())):
