@@ -7,16 +7,25 @@ import itertools
 
 from profiles.logic import identity
 from profiles.logic.identity import Sighting
-from profiles.logic.normalize import identifiers
+from profiles.logic.normalize import identifiers, name_evidence
 from profiles.logic.rules import Kind, MatchRules
 
 
-def sighting(given: dict[Kind, str | None], rules: MatchRules, *, source: str, at: str, channel: str = "web", channel_kind: str = "storefront") -> Sighting | None:
-    """As logic.identify.sighting, with a plain `kind:value` for the keyed hash (no secret needed here)."""
+def sighting(given: dict[Kind, str | None], rules: MatchRules, *, source: str, at: str, channel: str = "web", channel_kind: str = "storefront", name: str | None = None) -> Sighting | None:
+    """As logic.identify.sighting, with plain values for the keyed hashes (no secret needed here)."""
     found = identifiers(given, rules, channel=channel, strict=False)
     if not found:
         return None
-    return Sighting(source=source, at=at, channel=channel, channel_kind=channel_kind, ids={f"{kind.value}:{value}": value for kind, value in found.items()})
+    evidence = name_evidence(name) if name else None
+    return Sighting(
+        source=source,
+        at=at,
+        channel=channel,
+        channel_kind=channel_kind,
+        ids={f"{kind.value}:{value}": value for kind, value in found.items()},
+        fields={"name": name} if name else {},
+        name=tuple(tuple(words) for words in evidence) if evidence else None,
+    )
 
 
 class MemoryGraphs:

@@ -123,7 +123,7 @@ def status_changed(order_id: str, to_status: str, version: int, total: int = 500
     )
 
 
-def channel_order(channel_order_id: str, *, channel="marketplace", channel_customer_id=None, email=None, phone=None) -> dict:
+def channel_order(channel_order_id: str, *, channel="marketplace", channel_customer_id=None, email=None, phone=None, name=None) -> dict:
     return bus_event(
         "omni.channels",
         "ChannelOrderReceived",
@@ -138,7 +138,7 @@ def channel_order(channel_order_id: str, *, channel="marketplace", channel_custo
             "shipping": 0,
             "tax": 0,
             "grand_total": 2500,
-            "customer": {"channel_customer_id": channel_customer_id, "email": email, "phone": phone},
+            "customer": {"channel_customer_id": channel_customer_id, "email": email, "phone": phone, "name": name},
             "fulfilled": False,
             "placed_at": "2026-11-21T10:00:00Z",
         },

@@ -60,6 +60,7 @@ class OrderCustomer(Model):
     channel_customer_id: str | None = None
     email: str | None = None
     phone: str | None = None
+    name: str | None = None  # the buyer's, as the channel has it (profiles weighs it on shared phones)
 
 
 class ChannelOrderReceived(DomainEvent):

@@ -21,6 +21,7 @@ class MarketplaceBuyer(_Body):
     id: Text | None = None
     email: Text | None = None
     phone: Text | None = None
+    name: Text | None = None
 
 
 class MarketplaceItem(_Body):

@@ -23,6 +23,8 @@ class ShopifyCustomer(_Body):
     id: ShopifyId | None = None
     email: Text | None = None
     phone: Text | None = None
+    first_name: Text | None = None
+    last_name: Text | None = None
 
 
 class ShopifyLineItem(_Body):

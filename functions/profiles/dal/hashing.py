@@ -27,3 +27,9 @@ def keyed(kind: str, value: str, key: bytes | None = None) -> str:
     """The identifier id of a normalized value: `<kind>:<128-bit HMAC, base32>`."""
     mac = hmac.new(key if key is not None else _key(), f"{kind}:{value}".encode(), hashlib.sha256).digest()[:16]
     return f"{kind}:{base64.b32encode(mac).decode().rstrip('=').lower()}"
+
+
+def keyed_word(value: str, key: bytes | None = None) -> str:
+    """A name word's variant, keyed: 64 bits are plenty to compare within one cluster, and keep names small."""
+    mac = hmac.new(key if key is not None else _key(), f"name:{value}".encode(), hashlib.sha256).digest()[:8]
+    return base64.b32encode(mac).decode().rstrip("=").lower()

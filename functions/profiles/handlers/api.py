@@ -34,7 +34,7 @@ def _sighting(given: dict[Kind, str | None], prefix: str = "", **options):
     try:
         return identify.sighting(given, strict=True, **options)
     except Invalid as error:
-        field = prefix + BODY_FIELDS.get(error.args[0], error.args[0])
+        field = error.args[0] if error.args[0] == "name" else prefix + BODY_FIELDS.get(error.args[0], error.args[0])
         raise Unprocessable(f"invalid {field}: {error.args[1]}", field=field, errors=[{"in": "body", "field": field, "type": "invalid_identifier", "message": error.args[1]}]) from error
 
 
@@ -50,8 +50,7 @@ def post_identify(body: IdentifyIn) -> Identified:
     channel = current_caller(app).channel
     given = body.identifiers
     kinds = {Kind.email: given.email, Kind.phone: given.phone, Kind.loyalty_card: given.loyalty_card, Kind.device: given.device_id, Kind.channel_customer: given.channel_customer_id}
-    fields = {"name": body.name} if body.name else {}
-    seen = _sighting(kinds, "identifiers.", source=f"identify:{channel.id}", channel=channel.id, channel_kind=channel.kind, location_id=body.location_id, fields=fields)
+    seen = _sighting(kinds, "identifiers.", source=f"identify:{channel.id}", channel=channel.id, channel_kind=channel.kind, location_id=body.location_id, name=body.name)
     return _identified(seen)
 
 
@@ -59,8 +58,7 @@ def post_identify(body: IdentifyIn) -> Identified:
 def post_sign_in(body: SignInIn) -> Identified:
     caller = current_caller(app)
     kinds = {Kind.account: caller.customer_id, Kind.email: body.email, Kind.phone: body.phone, Kind.device: body.device_id, Kind.loyalty_card: body.loyalty_card}
-    fields = {"name": body.name} if body.name else {}
-    return _identified(_sighting(kinds, source=f"signin:{caller.customer_id}", channel=caller.channel.id, channel_kind=caller.channel.kind, fields=fields))
+    return _identified(_sighting(kinds, source=f"signin:{caller.customer_id}", channel=caller.channel.id, channel_kind=caller.channel.kind, name=body.name))
 
 
 def _own() -> tuple[Graph, str]:

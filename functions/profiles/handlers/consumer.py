@@ -44,7 +44,13 @@ def _channel_order(event: Envelope) -> None:
     customer = received.customer
     given = {Kind.channel_customer: customer.channel_customer_id, Kind.email: customer.email, Kind.phone: customer.phone, Kind.channel_order: f"{received.channel}:{received.channel_order_id}"}
     seen = identify.sighting(
-        given, source=f"channel-order:{received.channel}:{received.channel_order_id}", at=received.placed_at, channel=received.channel, channel_kind=received.channel_kind, strict=False
+        given,
+        source=f"channel-order:{received.channel}:{received.channel_order_id}",
+        at=received.placed_at,
+        channel=received.channel,
+        channel_kind=received.channel_kind,
+        name=customer.name,
+        strict=False,
     )
     identify.identify(seen)
 

@@ -11,10 +11,10 @@ from kernel.errors import Conflict, NotFound
 from kernel.observability import logger, metrics
 from kernel.table import Rejected
 from profiles.dal import graphs
-from profiles.dal.hashing import keyed
+from profiles.dal.hashing import keyed, keyed_word
 from profiles.logic import identity
 from profiles.logic.identity import Graph, Sighting
-from profiles.logic.normalize import identifiers
+from profiles.logic.normalize import Invalid, identifiers, name_evidence
 from profiles.logic.rules import Kind, rules
 
 ATTEMPTS = 6
@@ -36,14 +36,30 @@ def sighting(
     location_id: str | None = None,
     fields: dict[str, str] | None = None,
     consent: dict[str, bool] | None = None,
+    name: str | None = None,
     strict: bool,
 ) -> Sighting | None:
-    """Normalize and key what a channel gave; None when nothing usable is left (junk only)."""
+    """Normalize and key what a channel gave; None when nothing usable is left (junk only). The person's
+    name, when the channel collects one, is a field (as said) and evidence (keyed, see Sighting.name)."""
     found = identifiers(given, rules().match, channel=channel, location_id=location_id, strict=strict)
+    evidence = _name_evidence(name, strict)
     if not found:
         return None
     ids = {keyed(kind.value, value): value for kind, value in found.items()}
-    return Sighting(source=source, at=at or iso(now()), channel=channel, channel_kind=channel_kind, ids=ids, fields=fields or {}, consent=consent or {})
+    fields = {**(fields or {}), **({"name": name.strip()} if name and name.strip() else {})}
+    return Sighting(source=source, at=at or iso(now()), channel=channel, channel_kind=channel_kind, ids=ids, fields=fields, consent=consent or {}, name=evidence)
+
+
+def _name_evidence(name: str | None, strict: bool) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    if not name:
+        return None
+    try:
+        words = name_evidence(name)
+    except Invalid as error:
+        if strict:
+            raise Invalid("name", str(error)) from error
+        return None
+    return tuple(tuple(keyed_word(variant) for variant in variants) for variants in words) if words else None
 
 
 def _log(entries: list[dict]) -> None:
@@ -70,7 +86,7 @@ def identify(seen: Sighting) -> Outcome:
         read_version = _read_version(loaded, graph)
         key = identity.add(graph, seen)
         if key is None and not absorbed:
-            return Outcome(profile_id=identity.profile_of(graph, next(iter(seen.ids))), changed=False)
+            return Outcome(profile_id=identity.profile_of_sighting(graph, seen), changed=False)
         resolution = identity.resolve(graph, rules().match, at=seen.at, bridge=key)
         gid = graph["graph_id"]
         change = graphs.Change(
@@ -88,7 +104,7 @@ def identify(seen: Sighting) -> Outcome:
         except Rejected:
             continue  # another identify changed one of these graphs or rows first: read again
         _log(resolution.log)
-        return Outcome(profile_id=identity.profile_of(resolution.graph, next(iter(seen.ids))), changed=True)
+        return Outcome(profile_id=identity.profile_of_sighting(resolution.graph, seen), changed=True)
     raise Conflict("the identity graph is changing too fast here; retry", code="contended")
 
 

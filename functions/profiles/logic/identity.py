@@ -31,15 +31,27 @@ class Sighting:
     ids: dict[str, str]  # identifier ("kind:hash") -> normalized value
     fields: dict[str, str] = field(default_factory=dict)
     consent: dict[str, bool] = field(default_factory=dict)  # "<channel>|<purpose>" -> granted
+    # The person's name as evidence: the keyed hashes of its two words' variants (normalize.name), each
+    # word's own spelling first. Compared on weak links only; the name as said stays in `fields`.
+    name: tuple[tuple[str, ...], tuple[str, ...]] | None = None
 
 
 def digest(text: str, size: int = 26) -> str:
     return base64.b32encode(hashlib.sha256(text.encode()).digest()).decode().lower()[:size]
 
 
-def record_key(ids) -> str:
-    """A record is its set of identifiers: the same sighting again is the same record."""
-    return "r" + digest("|".join(sorted(ids)))
+def record_key(ids, name=None) -> str:
+    """A record is its set of identifiers and the name it came with: the same sighting again is the same
+    record, and a family's phone said with one member's name is not the record of the bare phone."""
+    return "r" + digest("|".join(sorted(ids)) + ("|name:" + "|".join(sorted(words[0] for words in name)) if name else ""))
+
+
+def records_of(graph: Graph) -> list[Record]:
+    """The graph's records as the partition reads them."""
+    return [
+        Record(key=key, at=record["at"], ids=tuple(record["ids"]), single=record.get("single", False), name=tuple(frozenset(words) for words in record["nm"]) if record.get("nm") else None)
+        for key, record in graph["records"].items()
+    ]
 
 
 def profile_id(anchor: str) -> str:
@@ -97,7 +109,7 @@ def _latest(mine: dict, other: dict) -> dict:
 
 def add(graph: Graph, sighting: Sighting) -> str | None:
     """Put the sighting into the graph; the key of its record when that changed anything, else None."""
-    key = record_key(sighting.ids)
+    key = record_key(sighting.ids, sighting.name)
     statement = {
         "at": sighting.at,
         "last": sighting.at,
@@ -109,6 +121,8 @@ def add(graph: Graph, sighting: Sighting) -> str | None:
         "consent": {name: [granted, sighting.at, sighting.channel] for name, granted in sighting.consent.items()},
         "single": False,
     }
+    if sighting.name:
+        statement["nm"] = [list(words) for words in sighting.name]
     before = graph["records"].get(key)
     after = _merged_record(before, statement)
     new_values = {identifier: value for identifier, value in sighting.ids.items() if graph["values"].get(identifier) != value}
@@ -130,8 +144,7 @@ class Resolution:
 def resolve(graph: Graph, rules: MatchRules, *, at: str, bridge: str | None = None, unmerge_of: str | None = None) -> Resolution:
     """Derive the profiles again from the records; log what changed against the profiles before."""
     before: dict[str, dict] = graph["profiles"]
-    records = [Record(key=key, at=record["at"], ids=tuple(record["ids"]), single=record.get("single", False)) for key, record in graph["records"].items()]
-    found = partition(records, rules, apart=[tuple(pair) for pair in graph["apart"]], alike=alike_emails(graph["values"]))
+    found = partition(records_of(graph), rules, apart=[tuple(pair) for pair in graph["apart"]], alike=alike_emails(graph["values"]))
     owner_before = {key: pid for pid, profile in before.items() for key in profile["records"]}
     profiles: dict[str, dict] = {}
     for group in found.groups:
@@ -147,7 +160,18 @@ def resolve(graph: Graph, rules: MatchRules, *, at: str, bridge: str | None = No
         merged = sorted(other for other in whole - {pid} if all(owner_after.get(key) == pid for key in before[other]["records"] if key in graph["records"]))
         if merged and unmerge_of is None:
             anchors = [profile["anchor"], *(before[other]["anchor"] for other in merged)]
-            log.append({"id": "mg" + digest(f"{pid}|{','.join(merged)}|{version}", 24), "kind": "merge", "at": at, "survivor": pid, "merged": merged, "anchors": anchors, "bridge": bridge})
+            log.append(
+                {
+                    "id": "mg" + digest(f"{pid}|{','.join(merged)}|{version}", 24),
+                    "kind": "merge",
+                    "at": at,
+                    "survivor": pid,
+                    "merged": merged,
+                    "anchors": anchors,
+                    "bridge": bridge,
+                    "rules": _rules(found, profile, owner_before),
+                }
+            )
     for old, profile in before.items():
         now_in = sorted({owner_after[key] for key in profile["records"] if key in owner_after})
         if len(now_in) > 1 and unmerge_of is None:
@@ -167,6 +191,12 @@ def resolve(graph: Graph, rules: MatchRules, *, at: str, bridge: str | None = No
     return Resolution(graph=resolved, log=log, new_profiles=new_profiles, gone_profiles=sorted(set(before) - set(profiles)))
 
 
+def _rules(found, profile: dict, owner_before: dict[str, str]) -> list[str]:
+    """The rules of the joins that brought records of different profiles (or new ones) into this one."""
+    records = set(profile["records"])
+    return sorted({rule for mine, theirs, rule in found.joins if mine in records and owner_before.get(mine) != owner_before.get(theirs)})
+
+
 def alike_emails(values: dict[str, str]) -> frozenset[frozenset[str]]:
     """Pairs of a cluster's emails one typo apart (plaintext is only in the graph, never in keys)."""
     emails = sorted((identifier, value) for identifier, value in values.items() if kind_of(identifier) == Kind.email.value)
@@ -179,6 +209,12 @@ def _summary(graph: Graph, group: tuple[str, ...]) -> dict:
     orders = sorted({source.split(":", 1)[1] for key in group for source in records[key]["src"] if source.startswith("order:")})
     customers = sorted(graph["values"][identifier] for identifier in ids if kind_of(identifier) == Kind.account.value and identifier in graph["values"])
     return {"anchor": group[0], "anchor_id": records[group[0]]["ids"][0], "records": list(group), "orders": orders, "customers": customers}
+
+
+def profile_of_sighting(graph: Graph, sighting: Sighting) -> str | None:
+    """The profile this sighting's record is in (a shared phone's records are in several)."""
+    key = record_key(sighting.ids, sighting.name)
+    return next((pid for pid, profile in graph["profiles"].items() if key in profile["records"]), None)
 
 
 def profile_of(graph: Graph, identifier: str) -> str | None:

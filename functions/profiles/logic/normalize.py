@@ -6,6 +6,8 @@ without a country code; imported on first use (about 60 ms), so only calls that 
 loyalty card: letters and digits, separators dropped, upper case. channel customer id: the channel's own id,
 namespaced by the channel (two marketplaces may both have a buyer 42). Generic junk (empty, "none",
 "n/a"...) and the configured blocked values never become identifiers.
+name: not an identifier (names are shared by strangers) but evidence on weak links: two words, folded, their
+typo variants (keyed like identifiers before they are stored).
 """
 
 from __future__ import annotations
@@ -101,3 +103,56 @@ def identifiers(given: dict[Kind, str | None], rules: MatchRules, *, channel: st
         if not is_junk(kind, value, rules):
             found[kind] = value
     return found
+
+
+# Common diminutives, read as the given name they shorten (English and French; a deployment's data may need
+# more). A nickname not in this table reads as a different given name: its links through a shared phone wait
+# for other evidence.
+NICKNAMES = dict(
+    pair.split("=")
+    for pair in """
+    alex=alexandre alexander=alexandre andy=andrew bill=william billy=william will=william bob=robert bobby=robert
+    rob=robert cathy=catherine kate=catherine katie=catherine katherine=catherine chris=christophe
+    christopher=christophe dan=daniel danny=daniel dave=david fred=frederic jim=james jimmy=james jen=jennifer
+    jenny=jennifer joe=joseph liz=elizabeth beth=elizabeth elisabeth=elizabeth maggie=margaret meg=margaret
+    peggy=margaret max=maxime mike=michael mick=michael nick=nicolas nico=nicolas nicholas=nicolas pat=patrick
+    seb=sebastien steve=stephen steven=stephen sue=susan suzanne=susan tom=thomas tommy=thomas tony=antoine
+    anthony=antoine val=valerie vince=vincent manu=emmanuel flo=florence steph=stephanie caro=caroline
+    domi=dominique isa=isabelle matt=mathieu matthew=mathieu matthieu=mathieu ben=benjamin sam=samuel greg=gregoire
+    gregory=gregoire
+""".split()
+)
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "m", "mme", "mlle", "madame", "monsieur", "prof"})
+
+
+def name(value: str) -> tuple[str, str] | None:
+    """A person's name as two comparable words, the first and the last (middle names dropped): accents,
+    case, punctuation and titles folded, a hyphenated or apostrophed word written as one ("Jean-Pierre",
+    "O'Brien"), a known diminutive read as its given name (on either word: the order of the two is not
+    trusted). None when it cannot tell people apart: one word, or an initial for a first name ("J. Smith"
+    fits John and Jane, who often share a phone). Raises Invalid when it holds no letter at all."""
+    import unicodedata
+
+    folded = "".join(char for char in unicodedata.normalize("NFKD", value) if not unicodedata.combining(char)).casefold()
+    if not any(char.isalpha() for char in folded):
+        raise Invalid("a name needs letters")
+    words = [word for word in re.sub(r"[^\w\s]|[\d_]", "", re.sub(r"[-'’]", "", folded)).split() if word not in _HONORIFICS]
+    if len(words) < 2 or len(words[0]) < 2 or len(words[-1]) < 2:
+        return None
+    return NICKNAMES.get(words[0], words[0]), NICKNAMES.get(words[-1], words[-1])
+
+
+def name_variants(word: str) -> list[str]:
+    """What a name word is compared by: itself and, from five letters up, each spelling one letter shorter
+    but the last (two words one typo apart, a letter wrong, missing, extra or swapped, share one). Shorter
+    words must be exact (Tom and Tim, Anna and Anne are two people), and a missing or extra last letter is
+    not forgiven: that is how Louis becomes Louise, and Paul Paula, in one family."""
+    if len(word) < 5:
+        return [word]
+    return [word, *sorted({word[:i] + word[i + 1 :] for i in range(len(word) - 1)})]
+
+
+def name_evidence(value: str) -> tuple[list[str], list[str]] | None:
+    """The variants of a name's two words, to be keyed (None: the name cannot tell people apart)."""
+    words = name(value)
+    return (name_variants(words[0]), name_variants(words[1])) if words else None

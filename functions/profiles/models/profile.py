@@ -116,6 +116,7 @@ class MergeOut(Model):
     profiles: list[str] | None = None
     profile: str | None = None
     reason: str | None = None
+    rules: list[str] | None = Field(None, description="a merge: the rules that joined its profiles, e.g. email, or name+phone (a phone the names agreed on)")
 
 
 class ProfileView(Model):

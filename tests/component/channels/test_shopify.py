@@ -67,7 +67,7 @@ def test_an_order_with_unmapped_skus_is_parked_visibly_then_mapped_replayed_and_
         "shipping": 499,
         "tax": 200,
         "grand_total": 4697,
-        "customer": {"channel_customer_id": "115310627314723954", "email": "jon@example.com", "phone": None},
+        "customer": {"channel_customer_id": "115310627314723954", "email": "jon@example.com", "phone": None, "name": "John Smith"},
         "fulfilled": False,
         "placed_at": "2026-11-30T19:05:12.000000Z",
     }

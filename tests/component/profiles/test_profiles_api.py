@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from profiles.dal.hashing import keyed_word
 from profiles.handlers import api
 from support.profiles import TEST_KEY, deliver, order_paid, order_placed, published
 from support.triggers import call
@@ -30,12 +31,38 @@ def me(sub: str) -> dict:
         ({"identifiers": {"email": "ann@", "phone": "+33612345678"}}, "identifiers.email"),
         ({"identifiers": {"email": "ann@example.com", "phone": "12"}}, "identifiers.phone"),
         ({"identifiers": {"loyalty_card": "12"}}, "identifiers.loyalty_card"),
+        ({"identifiers": {"phone": "+33612345678"}, "name": "1234"}, "name"),
     ],
 )
 def test_a_malformed_email_or_phone_is_422_naming_the_field_and_nothing_is_written(profiles, body, field):
     status, problem = call(api.handler, "POST", "/v1/identify", body, **POS)
     assert status == 422 and problem["field"] == field and problem["errors"][0]["field"] == field
     assert profiles.items() == []
+
+
+def test_a_sign_in_with_a_name_without_letters_or_too_long_is_422_naming_it(profiles):
+    status, problem = call(api.handler, "POST", "/v1/me/sign-in", {"email": "ann@example.com", "name": " -- "}, **shopper("sub-ann"))
+    assert status == 422 and problem["field"] == "name"
+    status, problem = call(api.handler, "POST", "/v1/me/sign-in", {"email": "ann@example.com", "name": "x" * 201}, **shopper("sub-ann"))
+    assert status == 422 and problem["errors"][0]["field"] == "name"
+    assert profiles.items() == []
+
+
+def test_a_name_at_the_till_tells_whose_a_shared_family_phone_is_and_is_kept_only_as_keyed_hashes(profiles):
+    mum = call(api.handler, "POST", "/v1/me/sign-in", {"email": "marie@example.com", "phone": "+33612345678", "name": "Marie Dupont"}, **shopper("sub-marie"))[1]
+    son = call(api.handler, "POST", "/v1/me/sign-in", {"email": "lucas@example.com", "phone": "+33612345678", "name": "Lucas Dupont"}, **shopper("sub-lucas"))[1]
+    named = call(api.handler, "POST", "/v1/identify", {"identifiers": {"phone": "06 12 34 56 78"}, "name": "LUCAS DUPONT"}, **POS)[1]
+    nameless = call(api.handler, "POST", "/v1/identify", {"identifiers": {"phone": "06 12 34 56 78"}}, **POS)[1]
+    assert named["profile_id"] == son["profile_id"] != mum["profile_id"]
+    assert nameless["profile_id"] not in (son["profile_id"], mum["profile_id"])
+    assert me("sub-lucas")["fields"]["name"] == "LUCAS DUPONT"  # the most recent spelling survives (fields.name)
+    stored = json.dumps(profiles.items())
+    bodies = [json.loads(item["body"]["S"]) for item in profiles.items() if "body" in item]
+    names = [record["nm"] for body in bodies for record in body["records"].values() if "nm" in record]
+    assert len(names) == 3 and keyed_word("lucas", TEST_KEY.encode()) in names[0][0] + names[1][0] + names[2][0]
+    keys = json.dumps([{name: item[name] for name in ("pk", "sk")} for item in profiles.items()])
+    assert not any(word in keys.lower() for word in ("lucas", "dupont", "marie"))
+    assert "dupont" not in json.dumps(names).lower() and stored.lower().count("dupont") == 3  # only the names as said (fields)
 
 
 def test_sign_in_then_orders_from_every_channel_make_one_profile_with_one_balance(profiles):
@@ -90,7 +117,7 @@ def test_a_shopper_sees_only_their_own_profile(profiles):
 
 
 def test_export_is_one_document_of_everything_about_the_person(profiles):
-    call(api.handler, "POST", "/v1/me/sign-in", {"email": "ann@example.com"}, **shopper("sub-ann"))
+    call(api.handler, "POST", "/v1/me/sign-in", {"email": "ann@example.com", "name": "Ann Lee"}, **shopper("sub-ann"))
     deliver(order_placed("o-1", customer_id="sub-ann", total=3000))
     deliver(order_paid("o-1", 3000))
     status, document = call(api.handler, "GET", "/v1/me/export", **shopper("sub-ann"))
@@ -98,6 +125,7 @@ def test_export_is_one_document_of_everything_about_the_person(profiles):
     assert document["profile"]["orders"][0]["order_id"] == "o-1"
     assert [entry["entry_id"] for entry in document["ledger"]] == ["earn:o-1"]
     assert {source for record in document["records"] for source in record["sources"]} == {"signin:sub-ann", "order:o-1"}
+    assert document["profile"]["fields"]["name"] == "Ann Lee"
 
 
 def test_erase_leaves_no_personal_data_anywhere_in_the_table_and_emits_profile_erased(profiles):
@@ -106,9 +134,10 @@ def test_erase_leaves_no_personal_data_anywhere_in_the_table_and_emits_profile_e
     deliver(order_paid("o-1"))
     profile_id = me("sub-ann")["profile_id"]
     published(profiles)
+    assert keyed_word("lee", TEST_KEY.encode()) in json.dumps(profiles.items())  # the name's evidence, until erased
     assert call(api.handler, "DELETE", "/v1/me", **shopper("sub-ann")) == (200, {"profile_id": profile_id, "erased": True})
     everything = json.dumps(profiles.items())
-    for personal in ("ann@example.com", "33612345678", "Ann Lee", "sub-ann"):
+    for personal in ("ann@example.com", "33612345678", "Ann Lee", "sub-ann", keyed_word("lee", TEST_KEY.encode())):
         assert personal not in everything, personal
     (erased,) = [event for event in published(profiles) if event.TYPE == "ProfileErased"]
     assert (erased.profile_id, erased.order_ids, erased.customer_ids) == (profile_id, ["o-1"], ["sub-ann"])  # for orders to erase

@@ -77,6 +77,15 @@ def test_a_prepaid_channel_order_earns_at_once_and_joins_the_marketplace_buyer(p
     assert {"type": "channel_customer", "value": "marketplace:buyer-9"} in view["identifiers"]
 
 
+def test_a_marketplace_buyers_name_tells_the_till_whose_a_shared_family_phone_is(profiles):
+    call(api.handler, "POST", "/v1/me/sign-in", {"email": "marie@example.com", "phone": "+33612345678", "name": "Marie Dupont"}, channel_key="key-web", customer="sub-marie")
+    deliver(channel_order("MP-1", channel_customer_id="buyer-9", email="lucas@example.com", phone="+33612345678", name="DUPONT Lucas"))
+    status, till = call(api.handler, "POST", "/v1/identify", {"identifiers": {"phone": "06 12 34 56 78"}, "name": "Lucas Dupont"}, channel_key="key-pos")
+    assert status == 200 and till["profile_id"] != view_of("sub-marie")["profile_id"]
+    lucas = call(api.handler, "GET", f"/v1/profiles/{till['profile_id']}", operator=True)[1]
+    assert {"type": "channel_customer", "value": "marketplace:buyer-9"} in lucas["identifiers"] and lucas["fields"]["name"] == "Lucas Dupont"
+
+
 def test_orders_attributed_carries_every_order_and_account_of_the_profile_with_a_growing_version(profiles):
     deliver(order_placed("o-1", email="ann@example.com"))
     deliver(order_placed("o-2", customer_id="sub-ann", email="ann@example.com", placed_at="2026-11-21T10:00:00Z"))

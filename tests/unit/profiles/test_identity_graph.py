@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from profiles.logic import identity
-from profiles.logic.graph import Record, partition
+from profiles.logic.graph import partition
 from profiles.logic.rules import Kind, MatchRules
 from support.identity_graphs import MemoryGraphs, sighting
 
@@ -19,17 +21,21 @@ POOLS = {
     Kind.device: ["dev-1", "dev-2"],
 }
 
+# Names that agree (a typo, a nickname, the words swapped), a family's and a stranger's, and none.
+NAMES = [None, None, "Marie Dupont", "DUPONT Marie", "Marie Dupnot", "Lucas Dupont", "Bob Martin", "Robert Martin", "Ann Lee"]
+
 one_sighting = st.tuples(
     st.dictionaries(st.sampled_from(list(POOLS)), st.integers(0, 4), min_size=1, max_size=3),
     st.integers(0, 30),  # minute of the day it was seen
+    st.sampled_from(NAMES),
 )
 
 
 def _sightings(drawn):
     found = []
-    for n, (chosen, minute) in enumerate(drawn):
+    for n, (chosen, minute, name) in enumerate(drawn):
         given_ids = {kind: POOLS[kind][index % len(POOLS[kind])] for kind, index in chosen.items()}
-        found.append(sighting(given_ids, RULES, source=f"order:{n}", at=f"2026-11-20T10:{minute:02d}:00Z"))
+        found.append(sighting(given_ids, RULES, source=f"order:{n}", at=f"2026-11-20T10:{minute:02d}:00Z", name=name))
     return found
 
 
@@ -61,8 +67,7 @@ def test_incremental_identifies_agree_with_one_partition_of_all_records(drawn):
     records, values = {}, {}
     for graph in graphs.graphs.values():
         values |= graph["values"]
-        for key, record in graph["records"].items():
-            records[key] = Record(key=key, at=record["at"], ids=tuple(record["ids"]))
+        records |= {record.key: record for record in identity.records_of(graph)}
     whole = {frozenset(group) for group in partition(records.values(), RULES, alike=identity.alike_emails(values)).groups}
     assert whole == {frozenset(profile["records"]) for graph in graphs.graphs.values() for profile in graph["profiles"].values()}
 
@@ -142,3 +147,60 @@ def test_an_unmerge_detaches_its_bridge_so_later_records_go_back_where_they_were
     (merge,) = [entry for entry in graphs.log if entry["kind"] == "merge"]
     graphs.unmerge(merge["survivor"], merge["id"])
     assert {frozenset(group - {"order:bridge"}) for group in graphs.groups()} == before
+
+
+PHONE = "+33612345678"
+
+
+def _seen(graphs: MemoryGraphs, source: str, minute: int, name: str | None = None, **given) -> None:
+    ids = {Kind(kind): value for kind, value in given.items()}
+    graphs.identify(sighting(ids, RULES, source=source, at=f"2026-11-20T10:{minute:02d}:00Z", name=name))
+
+
+def test_a_shared_family_phone_said_with_a_name_joins_that_member_and_a_nameless_one_joins_nobody():
+    graphs = MemoryGraphs(RULES)
+    _seen(graphs, "order:mum", 0, "Marie Dupont", email="mum@example.com", phone=PHONE)
+    _seen(graphs, "order:son", 1, "Lucas Dupont", email="son@example.com", phone=PHONE)
+    _seen(graphs, "order:till-named", 2, "DUPONT Lucas", phone=PHONE)
+    _seen(graphs, "order:till", 3, phone=PHONE)
+    assert graphs.groups() == {frozenset({"order:mum"}), frozenset({"order:son", "order:till-named"}), frozenset({"order:till"})}
+
+
+def test_one_persons_work_and_home_emails_meet_through_their_phone_when_their_names_agree():
+    """A nickname, a typo, the words swapped, accents and case: still one person's name; the merge log
+    names the rule and holds no name."""
+    graphs = MemoryGraphs(RULES)
+    _seen(graphs, "order:home", 0, "Robert Lefèvre", email="bob@example.com", phone=PHONE)
+    _seen(graphs, "order:work", 1, "Robert Lefèrve", email="r.lefevre@corp.example")
+    _seen(graphs, "order:work-2", 2, "LEFEVRE Bob", email="r.lefevre@corp.example", phone=PHONE)
+    assert graphs.groups() == {frozenset({"order:home", "order:work", "order:work-2"})}
+    (merge,) = [entry for entry in graphs.log if entry["kind"] == "merge"]
+    assert merge["rules"] == ["email", "name+phone"]
+    assert not any(word in json.dumps(graphs.log).lower() for word in ("robert", "bob", "lef"))
+
+
+def test_names_that_disagree_never_link_through_a_phone_and_the_refusal_says_so():
+    graphs = MemoryGraphs(RULES)
+    _seen(graphs, "order:1", 0, "Marie Dupont", phone=PHONE)
+    _seen(graphs, "order:2", 1, "Léa Dupont", phone=PHONE)
+    assert graphs.groups() == {frozenset({"order:1"}), frozenset({"order:2"})}
+    assert [entry["reason"] for entry in graphs.log if entry["kind"] == "refused"] == ["names:phone"]
+
+
+def test_a_name_is_never_a_link_and_never_outweighs_a_strong_one():
+    graphs = MemoryGraphs(RULES)
+    _seen(graphs, "order:1", 0, "Marie Dupont", email="marie@example.com")
+    _seen(graphs, "order:2", 1, "Marie Dupont", email="other.marie@example.com")  # namesakes
+    _seen(graphs, "order:3", 2, "Ann Lee", email="marie@example.com")  # a gift: the email is the buyer's
+    assert graphs.groups() == {frozenset({"order:1", "order:3"}), frozenset({"order:2"})}
+
+
+def test_a_group_with_someone_elses_name_on_it_does_not_link_through_a_shared_phone():
+    """The son once ordered in his mother's name, before anything else: his group's names are not all
+    hers, so the family's phone does not bring them together (judged between whole groups, not by the
+    gift's record alone when the mother's arrives)."""
+    graphs = MemoryGraphs(RULES)
+    _seen(graphs, "order:gift", 0, "Marie Dupont", email="son@example.com", phone=PHONE)
+    _seen(graphs, "order:mum", 1, "Marie Dupont", email="mum@example.com", phone=PHONE)
+    _seen(graphs, "order:son", 2, "Lucas Dupont", email="son@example.com")
+    assert graphs.groups() == {frozenset({"order:mum"}), frozenset({"order:son", "order:gift"})}

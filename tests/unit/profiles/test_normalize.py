@@ -2,7 +2,7 @@
 
 import pytest
 
-from profiles.logic.normalize import Invalid, email, identifiers, loyalty_card, phone
+from profiles.logic.normalize import Invalid, email, identifiers, loyalty_card, name, name_variants, phone
 from profiles.logic.rules import Kind, MatchRules
 
 RULES = MatchRules()
@@ -57,3 +57,45 @@ def test_an_invalid_value_names_its_type_when_strict_and_is_dropped_otherwise():
         identifiers({Kind.email: "ann@example.com", Kind.phone: "12"}, RULES, channel="web", strict=True)
     assert raised.value.args[0] == "phone"
     assert identifiers({Kind.email: "ann@example.com", Kind.phone: "12"}, RULES, channel="web", strict=False) == {Kind.email: "ann@example.com"}
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Zoé DUPONT", ("zoe", "dupont")),
+        ("  Mme  Hélène   Le-Gall ", ("helene", "legall")),
+        ("Jean-Pierre O'Brien", ("jeanpierre", "obrien")),
+        ("Bob Marie Martin", ("robert", "martin")),  # a diminutive read as its given name; middle names dropped
+        ("MARTIN Bob", ("martin", "robert")),  # the words' order is not trusted: compared either way
+    ],
+)
+def test_names_fold_accents_case_titles_punctuation_and_diminutives(text, words):
+    assert name(text) == words
+
+
+@pytest.mark.parametrize("text", ["Marie", "J. Smith", "j smith", "Dr Who"])
+def test_a_name_that_cannot_tell_people_apart_gives_no_evidence(text):
+    assert name(text) is None
+
+
+@pytest.mark.parametrize("text", ["1234", " ", "-- !"])
+def test_a_name_without_letters_is_refused(text):
+    with pytest.raises(Invalid):
+        name(text)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("dupont", "dupnot", True),
+        ("dupont", "duont", True),
+        ("dupont", "duppont", True),
+        ("marie", "maire", True),
+        ("louis", "louise", False),
+        ("paul", "paula", False),
+        ("tom", "tim", False),
+        ("anna", "anne", False),
+    ],
+)
+def test_name_words_one_typo_apart_share_a_variant_but_not_short_ones_or_a_changed_last_letter(a, b, same):
+    assert bool(set(name_variants(a)) & set(name_variants(b))) is same

@@ -86,7 +86,7 @@ def normalize(entry: Entry, raw: bytes, mappings: Mappings) -> list[DomainEvent]
             shipping=order.shipping,
             tax=order.tax,
             grand_total=order.total,
-            customer=OrderCustomer(channel_customer_id=order.buyer.id, email=order.buyer.email, phone=order.buyer.phone),
+            customer=OrderCustomer(channel_customer_id=order.buyer.id, email=order.buyer.email, phone=order.buyer.phone, name=order.buyer.name),
             fulfilled=order.fulfilled_by_marketplace,
             placed_at=_utc(order.placed_at),
         )

@@ -116,6 +116,7 @@ def _order(entry: Entry, order: ShopifyOrder, mappings: Mappings) -> ChannelOrde
             channel_customer_id=str(customer.id) if customer.id is not None else None,
             email=order.email or order.contact_email or customer.email,
             phone=order.phone or customer.phone,
+            name=" ".join(part for part in (customer.first_name, customer.last_name) if part) or None,
         ),
         fulfilled=order.fulfillment_status == "fulfilled",
         placed_at=_utc(order.created_at),
