@@ -8,7 +8,7 @@ and `hold_operations`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from inventory.logic import for_orders
@@ -44,10 +44,12 @@ def operations_for(order: Order, moves: dict[str, Iterable[str]], moment: dateti
     return operations
 
 
-def stock_for(skus: Iterable[str]) -> Stock:
-    """What inventory has of these SKUs at every location, read once (the candidates of a re-sourcing)."""
-    keys = for_orders.keys(list(skus), for_orders.location_ids())
-    return for_orders.Stock.read(table.batch_get({for_orders.TABLE: keys})[for_orders.TABLE])
+def stock_for(skus: Iterable[str], also: Callable[[list[str]], list[dict]] = lambda sites: []) -> tuple[Stock, list[dict]]:
+    """What inventory has of these SKUs at every location (the candidates of a re-sourcing), and the items of
+    orders' own table `also` names for those locations (today's capacity counters), in one batched read."""
+    sites = for_orders.location_ids()
+    found = table.batch_get({for_orders.TABLE: for_orders.keys(list(skus), sites), table.OWN: also(sites)})
+    return for_orders.Stock.read(found[for_orders.TABLE]), found[table.OWN]
 
 
 def hold_operations(order: Order, placed: Iterable[tuple[str, str, str, int]], stock: Stock) -> list[dict]:
