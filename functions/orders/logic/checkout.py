@@ -26,6 +26,7 @@ from kernel.settings import Channel
 from orders.dal import capacity, keys
 from orders.dal import carts as cart_rows
 from orders.dal import orders as orders_table
+from orders.dal import stock as stock_moves
 from orders.logic import sourcing, totals
 from orders.logic.config import checkout_config
 from orders.logic.numbers import order_number
@@ -117,6 +118,7 @@ def _attempt(channel: Channel, customer_id: str, idempotency_key: str, body: Che
         stock,
         moment=moment,
     )
+    order = stock_moves.recorded(order, reservation.holds)  # each line keeps its hold: fulfilment moves it unread
     epoch = int(moment.timestamp())
     record = {**record_key, "type": "checkout", "request": digest, "order_id": order_id, "ttl": epoch + IDEMPOTENCY_TTL_SECONDS}
     emptied = cart.model_copy(update={"lines": [], "version": cart.version + 1, "updated_at": order.placed_at})

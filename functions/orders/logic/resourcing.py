@@ -118,10 +118,11 @@ def rejected(order: Order, fulfilment_id: str, lines: list[str], reason: str, at
     found, own = stock.stock_for({line.sku for line in moving}, also=lambda sites: capacity.keys_of(sites, day))
     plan = _plan(order, fulfilment, moving, found, capacity.used(own))
     operations = stock.operations_for(order, {stock.RELEASE: lines})
-    operations += stock.hold_operations(order, [(a.line, a.sku, a.location_id, a.quantity) for a in plan.sourcing.allocations], found)
+    reservation = stock.reserve(order, [(a.line, a.sku, a.location_id, a.quantity) for a in plan.sourcing.allocations], found)
+    operations += reservation.operations
     epoch = int(datetime.fromisoformat(at).timestamp())
     operations += [capacity.take(site, day, found.location(site).daily_capacity, epoch) for site in plan.shipments if site not in _ships_from(order)]
-    after = order
+    after = stock.recorded(order, reservation.holds)
     for target, placed in plan.shipments.items():
         after = _moved(after, fulfilment, placed, target)
     if after.sourcing is not None:
