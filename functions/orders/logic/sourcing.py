@@ -135,8 +135,8 @@ def source(
     shipments: dict[str, list[str]] = {}
     remaining = list(wants)
     while remaining and len(shipments) < (1 if mode is DeliveryMode.pickup else max_shipments):
-        new = kept + sum(1 for location_id in shipments if location_id not in joinable)
-        options = [c for c in eligible if c.location_id not in shipments and (c.location_id in joinable or new < max_shipments)]
+        counted = kept + sum(1 for location_id in shipments if location_id not in joinable)
+        options = [c for c in eligible if c.location_id not in shipments and (c.location_id in joinable or counted < max_shipments)]
         scored = []
         for candidate in options:
             lines = [want.line for want in remaining if candidate.available.get(want.sku, 0) >= want.quantity]
