@@ -44,10 +44,10 @@ def an_order(**fields) -> Order:
     return Order(**(values | fields))
 
 
-def place_with_holds(order: Order, *, inventory_table: str, orders_table: str, endpoint: str | None = None) -> Order:
+def place_with_holds(order: Order, *, inventory_table: str, orders_table: str, endpoint: str | None = None, recorded: bool = True) -> Order:
     """Write an order and its hard holds the way checkout does (holds with reference = the order id, in the
-    order's channel), for fulfilment tests until checkout's route is on the branch (two writes here; one
-    transaction in checkout)."""
+    order's channel; each line recording its hold), for fulfilment tests and the bench (two writes here; one
+    transaction in checkout). `recorded=False`: an order placed before lines recorded their holds."""
     from inventory.logic import holds
     from inventory.models.holds import HoldLineIn, HoldState, ReserveIn
     from kernel import table
@@ -57,7 +57,11 @@ def place_with_holds(order: Order, *, inventory_table: str, orders_table: str, e
 
     lines = [HoldLineIn(line=line.line, sku=line.sku, location_id=line.location_id, quantity=line.quantity) for line in order.lines]
     with domain_environment(inventory_table, endpoint):
-        holds.reserve(Channel(id=order.channel, kind=order.channel_kind), ReserveIn(reference=order.order_id, lines=lines, hold=HoldState.hard))
+        placed = holds.reserve(Channel(id=order.channel, kind=order.channel_kind), ReserveIn(reference=order.order_id, lines=lines, hold=HoldState.hard))
+    if recorded:
+        from orders.dal import stock
+
+        order = stock.recorded(order, placed.holds)
     with domain_environment(orders_table, endpoint):
         table.transact(orders_dal.placement(order))
     return order

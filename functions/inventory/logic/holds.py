@@ -74,7 +74,7 @@ def channel_transition(channel: Channel, reference: str, action: str, lines: lis
         raise Forbidden(f"a {channel.kind} channel does not hold stock", code="holds_forbidden")
     if action not in CHANNEL_ACTIONS:
         raise Forbidden(f"a channel may not {action} holds: orders confirms them at checkout and commits them at fulfilment", code="hold_move_forbidden", field="action")
-    return transition(channel, reference, action, lines)
+    return transition(channel, reference, action, lines, soft_only=True)
 
 
 @dataclass
@@ -339,7 +339,8 @@ def _end(holds: list[Hold], target: HoldState, moment: datetime, **guards: str) 
         raise (moving.refusal(rejected.reasons) or HoldsMoved()) from rejected
 
 
-def transition(channel: Channel, reference: str, action: str, lines: list[str] | None = None) -> Holds:
+def transition(channel: Channel, reference: str, action: str, lines: list[str] | None = None, *, soft_only: bool = False) -> Holds:
+    """`soft_only` (a channel's key): an order's hard holds end only with the order (fulfilment, cancellation)."""
     if lines is not None and not lines:
         raise Unprocessable("name at least one line, or leave lines out for all", errors=[{"in": "body", "field": "lines", "type": "too_short"}])
     target, _ = MOVES[action]
@@ -348,6 +349,8 @@ def transition(channel: Channel, reference: str, action: str, lines: list[str] |
         chosen = [hold for hold in holds if lines is None or hold.line in lines]
         if not chosen or (lines and {hold.line for hold in chosen} != set(lines)):
             raise NotFound(f"no holds for {reference}" + (f" lines {', '.join(lines)}" if lines else ""), field="reference")
+        if soft_only and any(hold.state is HoldState.hard for hold in chosen):
+            raise Forbidden("an order's hard holds end with the order: cancel it instead", code="hold_move_forbidden", field="reference")
         moment = clock.now()
         now = clock.iso(moment)
         moving = movable(chosen, action, now)

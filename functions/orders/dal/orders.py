@@ -18,6 +18,8 @@ def _item(order: Order) -> dict:
     dumped = order.model_dump(mode="json")
     for fulfilment, stored in zip(order.fulfilments, dumped["fulfilments"], strict=True):
         stored["pickup_code_hash"] = fulfilment.pickup_code_hash  # excluded from answers, kept here
+    for line, stored in zip(order.lines, dumped["lines"], strict=True):
+        stored["hold"] = line.hold.model_dump(mode="json") if line.hold else None  # the same
     item = {**keys.order(order.order_id), "type": "order", **dumped, "correlation_id": correlation_id()}
     if order.customer_id:
         item.update(keys.customer_orders(order.customer_id, order.placed_at, order.order_id))

@@ -23,9 +23,10 @@ from inventory.logic import for_orders
 from kernel import clock, table
 from kernel.errors import Conflict, IdempotencyKeyReused, NotFound, Unprocessable
 from kernel.settings import Channel
+from orders.dal import capacity, keys
 from orders.dal import carts as cart_rows
-from orders.dal import keys
 from orders.dal import orders as orders_table
+from orders.dal import stock as stock_moves
 from orders.logic import sourcing, totals
 from orders.logic.config import checkout_config
 from orders.logic.numbers import order_number
@@ -46,7 +47,6 @@ from orders.models.order import (
 _NAMESPACE = uuid.UUID("7f0f4a2e-49a5-4d0e-9a63-5f1a3c0de0c1")
 _ATTEMPTS = 3  # a number drawn twice, or a capacity counter that filled up meanwhile: read and decide again
 IDEMPOTENCY_TTL_SECONDS = 30 * 86_400
-CAPACITY_TTL_SECONDS = 7 * 86_400
 
 
 def order_id_for(channel_id: str, customer_id: str, idempotency_key: str) -> str:
@@ -84,7 +84,7 @@ def _attempt(channel: Channel, customer_id: str, idempotency_key: str, body: Che
 
     found = table.batch_get(
         {
-            table.OWN: [record_key, order_key, cart_key, *(keys.price(sku, channel.id, currency) for sku in skus), *(keys.capacity(site, today) for site in sites)],
+            table.OWN: [record_key, order_key, cart_key, *(keys.price(sku, channel.id, currency) for sku in skus), *capacity.keys_of(sites, today)],
             for_orders.TABLE: for_orders.keys(skus, sites),
         }
     )
@@ -104,7 +104,7 @@ def _attempt(channel: Channel, customer_id: str, idempotency_key: str, body: Che
     if pickup:
         _check_pickup_store(stock, body.pickup_location_id, channel.id)
 
-    used = {key[0].removeprefix("CAPACITY#"): int(item.get("count", 0)) for key, item in mine.items() if key[0].startswith("CAPACITY#")}
+    used = capacity.used(found[table.OWN])
     candidates = [sourcing.candidate_of(stock, site, channel.id, skus, used.get(site, 0), config.priority.get(site, 0)) for site in sites if stock.location(site)]
     wants = [sourcing.Want(line=str(number), sku=line.sku, quantity=line.quantity) for number, line in enumerate(body.lines, 1)]
     destination = (body.address.latitude, body.address.longitude) if body.address and body.address.latitude is not None and body.address.longitude is not None else None
@@ -118,6 +118,7 @@ def _attempt(channel: Channel, customer_id: str, idempotency_key: str, body: Che
         stock,
         moment=moment,
     )
+    order = stock_moves.recorded(order, reservation.holds)  # each line keeps its hold: fulfilment moves it unread
     epoch = int(moment.timestamp())
     record = {**record_key, "type": "checkout", "request": digest, "order_id": order_id, "ttl": epoch + IDEMPOTENCY_TTL_SECONDS}
     emptied = cart.model_copy(update={"lines": [], "version": cart.version + 1, "updated_at": order.placed_at})
@@ -125,7 +126,7 @@ def _attempt(channel: Channel, customer_id: str, idempotency_key: str, body: Che
         *orders_table.placement(order),
         table.put(record, "attribute_not_exists(pk)"),
         cart_rows.write(cart, emptied, epoch),
-        *(_take_capacity(site, today, stock.location(site).daily_capacity, epoch) for site in plan.shipments),
+        *(capacity.take(site, today, stock.location(site).daily_capacity, epoch) for site in plan.shipments),
     ]
     operations = own + reservation.operations
     if len(operations) > table.MAX_TRANSACTION_ITEMS:
@@ -187,18 +188,6 @@ def _check_pickup_store(stock: for_orders.Stock, location_id: str, channel_id: s
     if not stock.serves(location_id, channel_id):
         state = "is closed" if not location.open else f"does not serve {channel_id}"
         raise Conflict(f"location {location_id} {state}", code="location_not_serving", field="pickup_location_id")
-
-
-def _take_capacity(location_id: str, day: str, daily_capacity: int, epoch: int) -> dict:
-    """One more order for the location today, within its daily capacity (0: not limited)."""
-    values = {":one": 1, ":ttl": epoch + CAPACITY_TTL_SECONDS}
-    condition = None
-    if daily_capacity:
-        values[":capacity"] = daily_capacity
-        condition = "attribute_not_exists(#count) OR #count < :capacity"
-    return table.update(
-        keys.capacity(location_id, day), "ADD #count :one SET #ttl = :ttl, #type = :type", condition, values | {":type": "capacity"}, {"#count": "count", "#ttl": "ttl", "#type": "type"}
-    )
 
 
 def _order(channel: Channel, customer_id: str, order_id: str, body: CheckoutIn, plan: sourcing.Plan, stock: for_orders.Stock, moment) -> Order:

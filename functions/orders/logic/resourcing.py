@@ -6,14 +6,17 @@ Where the lines go is decided by checkout's own pipeline, `orders.logic.sourcing
 location as read now, with `exclude` naming the locations that refused any of them: the same filters
 (serves the channel, open, capability, stock for a whole line) and ranking (fewest shipments, nearest,
 priority), and its explanation on the timeline. A shipment is re-sourced as a shipment, nearest to the
-address; a pickup to another pickup store, nearest to the store that refused it. Today's capacity
-counters are checkout's: a re-sourced line does not count as a new order. An order being picked goes back
-to allocated: something is to pick again."""
+address; a pickup to another pickup store, nearest to the store that refused it. A location the order
+newly ships from takes one of today's orders there (guarded by its daily capacity, like checkout's), and
+`maxShipments` counts every shipment the order keeps, not only the moved lines'. An order being picked goes
+back to allocated: something is to pick again."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from kernel.errors import Conflict, InsufficientStock, NotFound, Unprocessable
-from orders.dal import stock
+from orders.dal import capacity, stock
 from orders.logic import changes, sourcing
 from orders.logic.config import checkout_config
 from orders.logic.lifecycle import advance, noted
@@ -51,15 +54,45 @@ def _destination(order: Order, fulfilment: Fulfilment, found: stock.Stock) -> tu
     return (place.coordinates.lat, place.coordinates.lon) if place and place.coordinates else None
 
 
-def _plan(order: Order, fulfilment: Fulfilment, moving: list, found: stock.Stock) -> sourcing.Plan:
+def _ships_from(order: Order) -> set[str]:
+    """Where the order took its place already: its capacity there was counted."""
+    return {f.location_id for f in order.fulfilments if f.status is not F.cancelled}
+
+
+def _kept(order: Order, fulfilment: Fulfilment, lines: list[str]) -> tuple[list[Fulfilment], frozenset[str]]:
+    """The order's shipments that stay (the refusing one too, while it keeps lines), and the locations of
+    those the moved lines may join (pending, of the same kind: `_moved` joins them)."""
+    keeps = bool(set(fulfilment.lines) - set(lines))
+    kept = [f for f in order.fulfilments if f.status is not F.cancelled and (f.fulfilment_id != fulfilment.fulfilment_id or keeps)]
+    joinable = frozenset(f.location_id for f in kept if f.fulfilment_id != fulfilment.fulfilment_id and f.kind is fulfilment.kind and f.status is F.pending)
+    return kept, joinable
+
+
+def _plan(order: Order, fulfilment: Fulfilment, moving: list, found: stock.Stock, used: dict[str, int]) -> sourcing.Plan:
+    """Where the moving lines go. A location the order newly ships from takes one of today's orders there, so
+    its capacity left counts; one the order ships from already took it (at checkout or before)."""
     skus = sorted({line.sku for line in moving})
     config = checkout_config()
-    candidates = [sourcing.candidate_of(found, site, order.channel, skus, priority=config.priority.get(site, 0)) for site in sorted(found.locations)]
+    kept, joinable = _kept(order, fulfilment, [line.line for line in moving])
+    candidates = [
+        sourcing.candidate_of(found, site, order.channel, skus, priority=config.priority.get(site, 0), used=used.get(site, 0), limited=site not in _ships_from(order))
+        for site in sorted(found.locations)
+    ]
     refused = frozenset({fulfilment.location_id, *(place for line in moving for place in line.refused_by)})
     wants = [sourcing.Want(line=line.line, sku=line.sku, quantity=line.quantity) for line in moving]
     mode = DeliveryMode.pickup if fulfilment.kind is FulfilmentKind.pickup else DeliveryMode.ship
     try:
-        return sourcing.source(wants, candidates, channel=order.channel, mode=mode, destination=_destination(order, fulfilment, found), max_shipments=config.max_shipments, exclude=refused)
+        return sourcing.source(
+            wants,
+            candidates,
+            channel=order.channel,
+            mode=mode,
+            destination=_destination(order, fulfilment, found),
+            max_shipments=config.max_shipments,
+            exclude=refused,
+            kept=len(kept),
+            joinable=joinable,
+        )
     except InsufficientStock as short:
         names = ", ".join(f"{line.line} ({line.quantity} × {line.sku})" for line in moving)
         raise Conflict(f"no other location can fulfil line(s) {names}: cancel the order or wait for stock", code="no_alternative", field="lines", lines=short.extra.get("lines")) from short
@@ -81,11 +114,15 @@ def rejected(order: Order, fulfilment_id: str, lines: list[str], reason: str, at
             to_status="rejected",
         )
     moving = [line for line in order.lines if line.line in lines]
-    found = stock.stock_for({line.sku for line in moving})
-    plan = _plan(order, fulfilment, moving, found)
+    day = at[:10]
+    found, own = stock.stock_for({line.sku for line in moving}, also=lambda sites: capacity.keys_of(sites, day))
+    plan = _plan(order, fulfilment, moving, found, capacity.used(own))
     operations = stock.operations_for(order, {stock.RELEASE: lines})
-    operations += stock.hold_operations(order, [(a.line, a.sku, a.location_id, a.quantity) for a in plan.sourcing.allocations], found)
-    after = order
+    reservation = stock.reserve(order, [(a.line, a.sku, a.location_id, a.quantity) for a in plan.sourcing.allocations], found)
+    operations += reservation.operations
+    epoch = int(datetime.fromisoformat(at).timestamp())
+    operations += [capacity.take(site, day, found.location(site).daily_capacity, epoch) for site in plan.shipments if site not in _ships_from(order)]
+    after = stock.recorded(order, reservation.holds)
     for target, placed in plan.shipments.items():
         after = _moved(after, fulfilment, placed, target)
     if after.sourcing is not None:

@@ -51,8 +51,9 @@ class Plan:
     shipments: dict[str, list[str]]  # location -> its lines, in the order chosen
 
 
-def candidate_of(stock, site: str, channel_id: str, skus: list[str], used: int = 0, priority: int = 0) -> Candidate:
-    """A location as sourcing sees it, from inventory's `for_orders.Stock` as read (`used`: orders it took today)."""
+def candidate_of(stock, site: str, channel_id: str, skus: list[str], used: int = 0, priority: int = 0, *, limited: bool = True) -> Candidate:
+    """A location as sourcing sees it, from inventory's `for_orders.Stock` as read (`used`: orders it took today;
+    `limited` False: the order took its place there already, capacity does not count)."""
     location = stock.location(site)
     return Candidate(
         location_id=site,
@@ -61,7 +62,7 @@ def candidate_of(stock, site: str, channel_id: str, skus: list[str], used: int =
         serves=stock.serves(site, channel_id),
         open=location.open,
         coordinates=(location.coordinates.lat, location.coordinates.lon) if location.coordinates else None,
-        capacity_left=location.daily_capacity - used if location.daily_capacity else None,
+        capacity_left=location.daily_capacity - used if location.daily_capacity and limited else None,
         available={sku: stock.available(sku, site) for sku in skus},
         priority=priority,
     )
@@ -109,8 +110,12 @@ def source(
     destination: tuple[float, float] | None = None,
     max_shipments: int = 2,
     exclude: frozenset[str] = frozenset(),
+    kept: int = 0,
+    joinable: frozenset[str] = frozenset(),
 ) -> Plan:
-    """The plan for `wants`, or InsufficientStock naming the lines no eligible location can take."""
+    """The plan for `wants`, or InsufficientStock naming the lines no eligible location can take.
+    Re-sourcing an order: `kept` shipments of it stay and count against `max_shipments`; lines may join its
+    `joinable` ones (a shipment it has already, so no new one: preferred, fewest shipments first)."""
     total = sum(want.quantity for want in wants)
     verdicts: dict[str, Verdict] = {}
     eligible: list[Candidate] = []
@@ -130,13 +135,15 @@ def source(
     shipments: dict[str, list[str]] = {}
     remaining = list(wants)
     while remaining and len(shipments) < (1 if mode is DeliveryMode.pickup else max_shipments):
-        options = [c for c in eligible if c.location_id not in shipments]
+        counted = kept + sum(1 for location_id in shipments if location_id not in joinable)
+        options = [c for c in eligible if c.location_id not in shipments and (c.location_id in joinable or counted < max_shipments)]
         scored = []
         for candidate in options:
             lines = [want.line for want in remaining if candidate.available.get(want.sku, 0) >= want.quantity]
             if lines:
                 distance = km(candidate)
-                scored.append(((-_units(remaining, lines), math.inf if distance is None else distance, -candidate.priority, candidate.location_id), candidate, lines))
+                rank = (candidate.location_id not in joinable, -_units(remaining, lines), math.inf if distance is None else distance, -candidate.priority, candidate.location_id)
+                scored.append((rank, candidate, lines))
         if not scored:
             break
         _, best, lines = min(scored, key=lambda option: option[0])

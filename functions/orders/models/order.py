@@ -88,6 +88,18 @@ class ShippingAddress(Model):
     longitude: float | None = None
 
 
+class LineHold(Model):
+    """The line's hold in inventory as the order's own write placed it: its key (the channel's scope, the
+    reference, the hold's line and location) and identity, so a fulfilment step moves it without reading it."""
+
+    channel: str
+    reference: str
+    line: str
+    location_id: str
+    hold_id: str
+    shards: dict[str, int]
+
+
 class OrderLine(Model):
     line: str
     sku: str
@@ -98,6 +110,9 @@ class OrderLine(Model):
     location_id: str = Field(description="where sourcing put the line")
     fulfilment_id: str
     refused_by: list[str] = Field(default_factory=list, description="locations that could not fulfil it (it was re-sourced)")
+    # Inventory's business, never answered (like pickup_code_hash): the dal stores it beside the line; orders
+    # placed before lines recorded their holds have none.
+    hold: LineHold | None = Field(None, exclude=True)
 
 
 class Fulfilment(Model):

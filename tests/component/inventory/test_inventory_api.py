@@ -117,6 +117,23 @@ def test_a_channel_key_may_not_hard_hold_confirm_or_commit_and_nothing_changes(s
     assert (levels[0]["on_hand"], levels[0]["held"]) == (10, 4)
 
 
+def test_a_channel_key_may_not_release_an_orders_hard_holds_and_nothing_changes(shop):
+    """An order's holds live in its channel's scope (reference = the order id): the storefront's key could
+    release them, leaving an order with no stock behind it."""
+    from inventory.logic import for_orders
+    from kernel import table
+
+    call(api.handler, "PUT", "/v1/channels/web/locations/paris", operator=True)
+    receipt("asn-1")
+    stock = for_orders.Stock.read(table.batch_get({for_orders.TABLE: for_orders.keys(["TEE-S"], ["paris"])})[for_orders.TABLE])
+    order_line = for_orders.HoldLineIn(line="1", sku="TEE-S", location_id="paris", quantity=3)
+    table.transact(for_orders.reserve("web", "order-1", [order_line], stock).operations)  # as checkout holds
+    before = shop.items()
+    status, body = call(api.handler, "POST", "/v1/holds/order-1/release", {}, channel_key="key-web")
+    assert (status, body["code"], body["field"]) == (403, "hold_move_forbidden", "reference")
+    assert shop.items() == before
+
+
 def test_a_marketplace_key_holds_nothing(shop):
     receipt("asn-1")
     cart = {"reference": "cart-1", "lines": [{"line": "1", "sku": "TEE-S", "location_id": "paris", "quantity": 1}]}

@@ -196,3 +196,112 @@ def test_a_refused_shipment_is_re_sourced_by_checkouts_pipeline_nearest_first_wi
     assert [(a["line"], a["location_id"]) for a in moved["sourcing"]["allocations"]] == [("1", "wh-lyon")]
     holds = {(hold.location_id, hold.state.value) for hold in for_orders.holds_of("web", order["order_id"])}
     assert holds == {("paris-rivoli", "released"), ("wh-lyon", "hard")}
+
+
+def _reject(order, fulfilment_id, lines, store="paris-rivoli"):
+    path = f"/v1/stores/{store}/orders/{order['order_id']}/fulfilments/{fulfilment_id}/rejection"
+    return call(api.handler, "POST", path, {"lines": lines, "reason": "not on the shelf"}, channel_key="key-pos")
+
+
+def test_re_sourcing_takes_todays_capacity_at_the_new_location_and_skips_a_full_one(shop):
+    from support.inventory import stock
+
+    site("wh-lyon", capacity=1)
+    stock("TEE-S", "marseille", 60)
+    bob = {"channel_key": "key-web", "customer": "bob"}
+    _add("TEE-S", 10, who=bob)  # more than Paris has: the warehouse takes it, and with it its one order of today
+    body = {"lines": [{"sku": "TEE-S", "quantity": 10, "unit_price": 1999}], "delivery": "ship", "address": NEAR_PARIS}
+    assert _checkout(body, who=bob)[1]["lines"][0]["location_id"] == "wh-lyon"
+    _add("TEE-S", 1)
+    status, order = _checkout({**body, "lines": [{"sku": "TEE-S", "quantity": 1, "unit_price": 1999}]})
+    assert (status, order["lines"][0]["location_id"]) == (201, "paris-rivoli"), order
+    status, moved = _reject(order, "F1", ["1"])
+    assert status == 200, moved
+    assert [(f["location_id"], f["status"]) for f in moved["fulfilments"]] == [("paris-rivoli", "cancelled"), ("marseille", "pending")]  # the nearer warehouse is full
+    assert "wh-lyon: skipped, no capacity left today" in moved["timeline"][-1]["message"]
+    day = moved["updated_at"][:10]
+    assert int(table.get(keys.capacity("marseille", day))["count"]) == 1  # the order now ships from there: it counts today
+    calls = _calls()  # the moved line records its new hold: a cancellation releases it without reading
+    assert call(api.handler, "POST", f"/v1/ops/orders/{order['order_id']}/cancel", operator=True)[0] == 200
+    assert calls == ["GetItem", "TransactWriteItems"]
+    assert {(hold.location_id, hold.state.value) for hold in for_orders.holds_of("web", order["order_id"])} == {("paris-rivoli", "released"), ("marseille", "released")}
+
+
+def test_re_sourcing_counts_every_shipment_of_the_order_against_max_shipments(shop):
+    from support.inventory import stock
+
+    product("CAP", 900, {"paris-rivoli": 5})
+    for sku, quantity in (("TEE-S", 2), ("CAP", 1), ("MUG", 1)):
+        _add(sku, quantity)
+    lines = [{"sku": "TEE-S", "quantity": 2, "unit_price": 1999}, {"sku": "CAP", "quantity": 1, "unit_price": 900}, {"sku": "MUG", "quantity": 1, "unit_price": 1200}]
+    status, order = _checkout({"lines": lines, "delivery": "ship", "address": NEAR_PARIS})
+    assert [(f["location_id"], f["lines"]) for f in order["fulfilments"]] == [("paris-rivoli", ["1", "2"]), ("marseille", ["3"])], order
+    before = shop()
+    status, refused = _reject(order, "F1", ["1"])  # the warehouse has tees, but would be a third shipment
+    assert (status, refused["code"]) == (409, "no_alternative"), refused
+    assert shop() == before
+    stock("TEE-S", "marseille", 5)  # the farthest, but it ships this order already
+    status, moved = _reject(order, "F1", ["1"])
+    assert status == 200, moved
+    assert [(f["location_id"], f["lines"], f["status"]) for f in moved["fulfilments"]] == [("paris-rivoli", ["2"], "pending"), ("marseille", ["3", "1"], "pending")]
+    held = {(hold.line, hold.location_id, hold.state.value) for hold in for_orders.holds_of("web", order["order_id"])}
+    assert {("1", "marseille", "hard"), ("1", "paris-rivoli", "released")} <= held
+
+
+def _placed_in_store():
+    _add("TEE-S", 2)
+    status, order = _checkout({**PICKUP, "payment": "in_store"})  # pay in store: picked at once
+    assert status == 201, order
+    return order
+
+
+def _picked(order):
+    return call(api.handler, "POST", f"/v1/stores/paris-rivoli/orders/{order['order_id']}/fulfilments/F1/steps/picked", channel_key="key-pos")
+
+
+def _calls():
+    from kernel.aws import dynamodb
+
+    calls = []
+    dynamodb().meta.events.register("before-call.dynamodb.*", lambda model, **_: calls.append(model.name))
+    return calls
+
+
+def _paris_tees():
+    from inventory.dal import stock as stock_rows
+
+    [row] = stock_rows.shards("TEE-S", "paris-rivoli")
+    return row.on_hand, row.held
+
+
+def test_a_fulfilment_step_reads_the_order_and_writes_one_transaction_its_lines_recording_their_holds(shop):
+    order = _placed_in_store()
+    stored = table.get(keys.order(order["order_id"]))
+    [hold] = for_orders.holds_of("web", order["order_id"])
+    assert stored["lines"][0]["hold"] == {"channel": "web", "reference": order["order_id"], "line": "1", "location_id": "paris-rivoli", "hold_id": hold.hold_id, "shards": {"0": 2}}
+    assert "hold" not in order["lines"][0]  # inventory's business: never answered
+    calls = _calls()
+    assert _picked(order)[0] == 200
+    assert calls == ["GetItem", "TransactWriteItems"]
+    assert _paris_tees() == (1, 0) and for_orders.holds_of("web", order["order_id"])[0].state.value == "committed"
+
+
+def test_an_order_placed_before_lines_recorded_their_holds_reads_them(shop):
+    order = _placed_in_store()
+    stored = table.get(keys.order(order["order_id"]))
+    table.put_now({**stored, "lines": [{name: value for name, value in line.items() if name != "hold"} for line in stored["lines"]]}, None)
+    calls = _calls()
+    assert _picked(order)[0] == 200
+    assert calls == ["GetItem", "Query", "TransactWriteItems"]
+    assert _paris_tees() == (1, 0) and for_orders.holds_of("web", order["order_id"])[0].state.value == "committed"
+
+
+def test_a_hold_that_moved_under_its_record_is_read_again_and_never_moved_twice(shop):
+    order = _placed_in_store()
+    [hold] = for_orders.holds_of("web", order["order_id"])
+    table.transact(for_orders.release([hold]).operations)  # moved outside the order's writes
+    calls = _calls()
+    status, picked = _picked(order)
+    assert status == 200, picked
+    assert calls == ["GetItem", "TransactWriteItems", "GetItem", "Query", "TransactWriteItems"]  # refused, then read
+    assert _paris_tees() == (3, 0)  # released once, committed never: nothing left on hand twice

@@ -85,3 +85,12 @@ def test_re_sourcing_a_pickup_names_no_store_and_takes_the_nearest_other_pickup_
     near, far = _site("near", at=(48.85, 2.30), stock={"TEE": 2}), _site("far", at=(45.76, 4.84), stock={"TEE": 9})
     plan = source(TWO[:1], [refused, near, far], channel="web", mode=DeliveryMode.pickup, destination=PARIS, exclude=frozenset({"refused"}))
     assert plan.shipments == {"near": ["1"]} and plan.sourcing.explanation[0].startswith("near: chosen pickup store")
+
+
+def test_re_sourcing_joins_a_shipment_the_order_has_before_opening_a_nearer_one_and_counts_those_it_keeps():
+    near = _site("near", stock={"TEE": 5})  # 0 km: a new shipment
+    joined = _site("joined", at=(45.76, 4.84), stock={"TEE": 5})  # Lyon, but the order ships from there already
+    plan = source(TWO[:1], [near, joined], channel="web", mode=DeliveryMode.ship, destination=PARIS, max_shipments=3, kept=1, joinable=frozenset({"joined"}))
+    assert plan.shipments == {"joined": ["1"]}
+    with pytest.raises(InsufficientStock):  # two kept, at most two: no new shipment, and none to join
+        source(TWO[:1], [near], channel="web", mode=DeliveryMode.ship, destination=PARIS, max_shipments=2, kept=2)
