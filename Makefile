@@ -13,7 +13,7 @@ export AWS_DEFAULT_REGION ?= us-east-1
 # The install steps (the virtualenv's packages, node_modules, Java, the layer) do not depend on each other's
 # results: they run side by side. A recipe's own lines still run in order.
 MAKEFLAGS += --jobs=4
-# uv installs the pinned packages: the same versions pip resolves, in seconds rather than minutes (decision 69).
+# uv installs the pinned packages: the same versions pip resolves, in seconds rather than minutes (decision 75).
 UV_VERSION := 0.13.9
 UV := $(VENV)/bin/uv
 
