@@ -505,7 +505,7 @@ def profiles_calls(cdk_out: Path, endpoint: str) -> None:
             "the same again (a replay)": lambda n: {Kind.email: f"new{n}@example.com", Kind.phone: f"+336{n:08d}"},
             "a known person, a new card": lambda n: {Kind.email: f"new{n}@example.com", Kind.loyalty_card: f"CARD{n:08d}"},
             "a merge of two people": lambda n: {Kind.phone: f"+336{n:08d}", Kind.account: f"acct-{n}"},
-            "a known phone, a name at the till": lambda n: {Kind.phone: f"+336{n:08d}"},
+            "a known phone, named at the till": lambda n: {Kind.phone: f"+336{n:08d}"},
         }
         for name, given in cases.items():
             if name.startswith("a merge"):
@@ -515,7 +515,7 @@ def profiles_calls(cdk_out: Path, endpoint: str) -> None:
             samples = []
             for n in range(20):
                 source = f"bench:{n}" if "again" in name or "new person" in name else f"bench:{name}:{n}"
-                said = "Ann Lee" if "a name" in name else None
+                said = "Ann Lee" if "named" in name else None
                 seen = identify.sighting(given(n), source=source, at="2026-11-20T10:00:00Z", channel="web", channel_kind="storefront", name=said, strict=True)
                 start = time.perf_counter()
                 identify.identify(seen)
