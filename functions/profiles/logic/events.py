@@ -1,7 +1,7 @@
 """Which profiles events an item change means (the outbox mapper: pure, no I/O).
 
-A graph item's new body against its old one: every profile whose orders or accounts changed is
-OrdersAttributed (with the graph's version, which only grows, even across merged graphs); every new
+A graph item's new body against its old one: every profile that gained orders or accounts is OrdersAttributed
+with those (and the graph's version, which only grows, even across merged graphs); every new
 entry of the merge log is ProfilesMerged, ProfileUnmerged or ProfileErased. A graph merged into
 another becomes a forward: the survivor's item says what changed. A ledger entry is PointsEarned,
 PointsRedeemed or PointsReversed, when it belongs to a profile.
@@ -40,9 +40,13 @@ def _graph_events(change: Change) -> Iterator[DomainEvent]:
             erased = old["profiles"].get(entry["profile"], {})
             yield ProfileErased(profile_id=entry["profile"], order_ids=erased.get("orders", []), customer_ids=erased.get("customers", []), at=entry["at"])
     for pid, profile in new["profiles"].items():
-        before = old["profiles"].get(pid)
-        if before is None or (before["orders"], before["customers"]) != (profile["orders"], profile["customers"]):
-            yield OrdersAttributed(profile_id=pid, order_ids=profile["orders"], customer_ids=profile["customers"], version=new["version"], at=at)
+        # Only what came to the profile: an order it already had keeps its attribution (decision 76), so a shopper's
+        # next order names one order, not their whole history again.
+        before = old["profiles"].get(pid) or {"orders": [], "customers": []}
+        orders = [order for order in profile["orders"] if order not in set(before["orders"])]
+        customers = [customer for customer in profile["customers"] if customer not in set(before["customers"])]
+        if orders or customers:
+            yield OrdersAttributed(profile_id=pid, order_ids=orders, customer_ids=customers, version=new["version"], at=at)
 
 
 def events_from_change(change: Change) -> Iterator[DomainEvent]:

@@ -7,7 +7,9 @@ from kernel.envelope import DomainEvent
 
 
 class OrdersAttributed(DomainEvent):
-    """The orders (from every channel) now attributed to a profile; orders keeps the highest version per order."""
+    """The orders (from every channel) and accounts that came to a profile with this version of its graph (by a new
+    order, a merge or an unmerge; those it already had are not named again); orders keeps the highest version per
+    order and per account."""
 
     TYPE = "OrdersAttributed"
 
