@@ -9,46 +9,15 @@ stateful, stateless, api, alarms.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from pathlib import Path
-
-from aws_cdk import Stack
-from aws_cdk import aws_apigateway as apigw
-from aws_cdk import aws_cognito as cognito
-from aws_cdk import aws_kms as kms
+from aws_cdk import Environment, Stack
 from constructs import Construct
 
 from omni_infra.api import OmniApi
-from omni_infra.config import Channel, Config
-from omni_infra.function import OmniFunction
-from omni_infra.monitoring import Monitoring
 
 
 class ApiStack(Stack):
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        *,
-        config: Config,
-        openapi: Path,
-        functions: Mapping[str, OmniFunction],
-        channel_keys: Sequence[tuple[Channel, apigw.IApiKey]],
-        user_pool: cognito.IUserPool,
-        key: kms.IKey,
-        monitoring: Monitoring,
-        **kwargs,
-    ) -> None:
-        super().__init__(scope, id, **kwargs)
+    def __init__(self, scope: Construct, id: str, *, env: Environment | None = None, description: str | None = None, **api) -> None:
+        """`api`: OmniApi's arguments (config, document, functions, channel_keys, user_pool, key, monitoring)."""
+        super().__init__(scope, id, env=env, description=description)
         # The id `Api`, as in the stateless stack before: the same logical ids (what `cdk refactor` matches).
-        self.api = OmniApi(
-            self,
-            "Api",
-            config=config,
-            document=openapi,
-            functions=functions,
-            channel_keys=channel_keys,
-            user_pool=user_pool,
-            key=key,
-            monitoring=monitoring,
-        )
+        self.api = OmniApi(self, "Api", **api)

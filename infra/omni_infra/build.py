@@ -85,7 +85,7 @@ def build_app(
         app,
         f"{config.prefix}-api",
         config=config,
-        openapi=openapi,
+        document=openapi,
         functions=stateless.api_functions,
         channel_keys=stateless.channel_keys.pairs,
         user_pool=stateful.user_pool,
