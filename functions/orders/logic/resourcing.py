@@ -68,15 +68,14 @@ def _kept(order: Order, fulfilment: Fulfilment, lines: list[str]) -> tuple[list[
     return kept, joinable
 
 
-def _plan(order: Order, fulfilment: Fulfilment, moving: list, found: stock.Stock, used: dict[str, int]) -> sourcing.Plan:
+def _plan(order: Order, fulfilment: Fulfilment, moving: list, found: stock.Stock, used: dict[str, int], ships_from: set[str]) -> sourcing.Plan:
     """Where the moving lines go. A location the order newly ships from takes one of today's orders there, so
     its capacity left counts; one the order ships from already took it (at checkout or before)."""
     skus = sorted({line.sku for line in moving})
     config = checkout_config()
     kept, joinable = _kept(order, fulfilment, [line.line for line in moving])
     candidates = [
-        sourcing.candidate_of(found, site, order.channel, skus, priority=config.priority.get(site, 0), used=used.get(site, 0), limited=site not in _ships_from(order))
-        for site in sorted(found.locations)
+        sourcing.candidate_of(found, site, order.channel, skus, priority=config.priority.get(site, 0), used=used.get(site, 0), limited=site not in ships_from) for site in sorted(found.locations)
     ]
     refused = frozenset({fulfilment.location_id, *(place for line in moving for place in line.refused_by)})
     wants = [sourcing.Want(line=line.line, sku=line.sku, quantity=line.quantity) for line in moving]
@@ -116,12 +115,13 @@ def rejected(order: Order, fulfilment_id: str, lines: list[str], reason: str, at
     moving = [line for line in order.lines if line.line in lines]
     day = at[:10]
     found, own = stock.stock_for({line.sku for line in moving}, also=lambda sites: capacity.keys_of(sites, day))
-    plan = _plan(order, fulfilment, moving, found, capacity.used(own))
+    ships_from = _ships_from(order)
+    plan = _plan(order, fulfilment, moving, found, capacity.used(own), ships_from)
     operations = stock.operations_for(order, {stock.RELEASE: lines})
     reservation = stock.reserve(order, [(a.line, a.sku, a.location_id, a.quantity) for a in plan.sourcing.allocations], found)
     operations += reservation.operations
     epoch = int(datetime.fromisoformat(at).timestamp())
-    operations += [capacity.take(site, day, found.location(site).daily_capacity, epoch) for site in plan.shipments if site not in _ships_from(order)]
+    operations += [capacity.take(site, day, found.location(site).daily_capacity, epoch) for site in plan.shipments if site not in ships_from]
     after = stock.recorded(order, reservation.holds)
     for target, placed in plan.shipments.items():
         after = _moved(after, fulfilment, placed, target)
