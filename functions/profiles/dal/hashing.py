@@ -25,11 +25,15 @@ def _key() -> bytes:
 
 def keyed(kind: str, value: str, key: bytes | None = None) -> str:
     """The identifier id of a normalized value: `<kind>:<128-bit HMAC, base32>`."""
-    mac = hmac.new(key if key is not None else _key(), f"{kind}:{value}".encode(), hashlib.sha256).digest()[:16]
-    return f"{kind}:{base64.b32encode(mac).decode().rstrip('=').lower()}"
+    return f"{kind}:{_mac(f'{kind}:{value}', 16, key)}"
 
 
 def keyed_word(value: str, key: bytes | None = None) -> str:
     """A name word's variant, keyed: 64 bits are plenty to compare within one cluster, and keep names small."""
-    mac = hmac.new(key if key is not None else _key(), f"name:{value}".encode(), hashlib.sha256).digest()[:8]
+    return _mac(f"name:{value}", 8, key)
+
+
+def _mac(text: str, size: int, key: bytes | None) -> str:
+    """The first `size` bytes of the text's HMAC-SHA256 under the identifier key, base32, lower case."""
+    mac = hmac.new(key if key is not None else _key(), text.encode(), hashlib.sha256).digest()[:size]
     return base64.b32encode(mac).decode().rstrip("=").lower()
