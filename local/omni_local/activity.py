@@ -51,10 +51,10 @@ class Activity:
             if token in self._running:
                 self._running[token] = (what, self._running[token][1])
 
-    def end(self, token: int | None = None) -> None:
+    def end(self, token: int) -> None:
         with self._cond:
             self._busy -= 1
-            self._running.pop(token if token is not None else next(iter(self._running), 0), None)
+            self._running.pop(token, None)
             self._last_change = time.monotonic()
             self._cond.notify_all()
         self.poke()  # what it wrote may show up in a stream: poll now rather than at the next tick
